@@ -1,0 +1,267 @@
+"""The `il6` command. Each command parses its arguments, calls the core, and hands the result to `ui`.
+
+This is the one place that reads the clock, makes the random generator, and turns an `Il6Error` into a
+message on stderr and an exit code. Heavy modules are imported inside the commands that use them, so that
+`il6 explain` never pays for questionary, fsrs or sqlite3.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+
+from .errors import ContentError, Il6Error, NotFoundError
+
+if TYPE_CHECKING:
+    from .model import Course, Section, Topic
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="il6",
+    help="Learn interleukin-6 in metabolic disease: a guided course, spaced-repetition review, and answers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ContentOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10 annotations
+    typer.Option("--content", envvar="IL6_CONTENT", help="Course folder to use instead of the installed one.",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+PlainOption = Annotated[bool, typer.Option("--plain", help="Plain text: no colour, no prompts.")]
+
+
+# --- the error boundary ----------------------------------------------------------------------------------
+
+
+def fail(message: str, hint: str = "", code: int = EXIT_ERROR) -> NoReturn:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"  {hint}\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """Render every error a user or author can cause as a message, never a traceback."""
+    try:
+        yield
+    except ContentError as error:
+        for problem in error.problems:
+            sys.stderr.write(f"{problem}\n")
+        fail(error.message, "fix the lines above; `il6 validate DIR` checks a folder")
+    except Il6Error as error:
+        fail(error.message, error.hint)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+# --- shared helpers --------------------------------------------------------------------------------------
+
+
+def load(content: Path | None) -> Course:
+    from .content import load_course, resolve_content_dir
+
+    return load_course(resolve_content_dir(str(content) if content else None))
+
+
+def find_section(course: Course, name: str) -> Section:
+    """A section by id, number or unique id prefix."""
+    wanted = name.strip().lower()
+    for section in course.sections:
+        if wanted in (section.id, str(section.number), f"{section.number:02}"):
+            return section
+    matches = [s for s in course.sections if s.id.startswith(wanted)] if wanted else []
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(s.id for s in (matches or course.sections))
+    what = "several sections match" if matches else "no section matches"
+    raise NotFoundError(f"{what} {name!r}", hint=f"sections: {known}")
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def now() -> Any:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def topic_json(topic: Topic) -> dict[str, object]:
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "section": topic.section_id,
+        "aliases": list(topic.aliases),
+        "explanation": topic.explanation,
+        "related": list(topic.related),
+        "references": [
+            {"authors": r.authors, "year": r.year, "title": r.title, "source": r.source, "doi": r.doi,
+             "pmid": r.pmid} for r in topic.references
+        ],
+    }
+
+
+# --- commands --------------------------------------------------------------------------------------------
+
+
+@app.command()
+def learn(
+    section: Annotated[Optional[str], typer.Argument(help="Section id, number or unique prefix.",  # noqa: UP045
+                                                     show_default=False)] = None,
+    list_sections: Annotated[bool, typer.Option("--list", help="List the sections and what you have read.")] = False,
+    plain: PlainOption = False,
+    content: ContentOption = None,
+) -> None:
+    """Walk through the course section by section (or print one section)."""
+    with boundary():
+        course = load(content)
+        target = find_section(course, section) if section else None
+        if list_sections:
+            from .store import Store
+
+            with Store.open() as store:
+                read = store.read_sections()
+            if plain or not stdout_is_terminal():
+                from .ui.plain import sections_text
+
+                sys.stdout.write(sections_text(course, read))
+            else:
+                from .ui import render
+
+                render.make_console().print(render.sections_table(course, read))
+            return
+        if plain or not interactive():
+            from .ui.plain import section_text
+
+            if target is None:
+                from .store import Store
+                from .ui.learn import first_section
+
+                with Store.open() as store:
+                    target = first_section(course, store.read_sections(), store.position())
+            sys.stdout.write(section_text(target, course))
+            return
+        from .store import Store
+        from .ui import render
+        from .ui.learn import walk
+        from .ui.prompts import make_prompter
+
+        with Store.open() as store:
+            quiz_on = walk(course, store, target, render.make_console(), make_prompter(True), now)
+        if quiz_on is not None:
+            run_quiz(course, sections=[quiz_on.id])
+
+
+@app.command()
+def explain(
+    topic: Annotated[list[str], typer.Argument(help="A topic: id, name, alias or abbreviation; typos forgiven.",
+                                               show_default=False)],
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+    content: ContentOption = None,
+) -> None:
+    """Explain one topic, with its related topics and references."""
+    with boundary():
+        from .search import TopicIndex
+
+        course = load(content)
+        query = " ".join(topic)
+        found = TopicIndex(course).lookup(query)
+        if found.topic is None:
+            _not_found(query, found.candidates, found.suggestions)
+        if as_json:
+            print_json(topic_json(found.topic))
+        elif plain or not stdout_is_terminal():
+            from .ui.plain import topic_text
+
+            sys.stdout.write(topic_text(found.topic, course))
+        else:
+            from .ui import render
+
+            render.make_console().print(render.topic_view(found.topic, course, found.corrected_from))
+
+
+def _not_found(query: str, candidates: list[Topic], suggestions: list[Topic]) -> NoReturn:
+    if candidates:
+        sys.stderr.write(f"Several topics match {query!r}:\n")
+        listed = candidates
+    else:
+        sys.stderr.write(f"No topic matches {query!r}.\n")
+        listed = suggestions
+        if listed:
+            sys.stderr.write("Did you mean:\n")
+    for candidate in listed:
+        sys.stderr.write(f"  il6 explain {candidate.id:28} {candidate.title}\n")
+    if not listed:
+        sys.stderr.write("  `il6 topics` lists every topic.\n")
+    raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def topics(as_json: JsonOption = False, plain: PlainOption = False, content: ContentOption = None) -> None:
+    """List every topic, by section."""
+    with boundary():
+        course = load(content)
+        if as_json:
+            print_json([topic_json(t) for t in course.topics])
+        elif plain or not stdout_is_terminal():
+            from .ui.plain import topics_text
+
+            sys.stdout.write(topics_text(course))
+        else:
+            from .ui import render
+
+            render.make_console().print(render.topics_table(course))
+
+
+@app.command()
+def validate(
+    directory: Annotated[Optional[Path], typer.Argument(help="Content folder (default: the installed course).",  # noqa: UP045
+                                                        show_default=False)] = None,
+    content: ContentOption = None,
+) -> None:
+    """Check a content folder and report every problem as FILE:LINE: field: message."""
+    with boundary():
+        course = load(directory or content)
+        facts = sum(len(s.facts) for s in course.sections)
+        sys.stdout.write(f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
+                         f"{len(course.questions)} questions, {facts} facts\n")
+
+
+def run_quiz(course: Course, sections: list[str]) -> None:
+    """Placeholder replaced by the quiz command module."""
+    fail("the quiz is not available yet")
+
+
+def main() -> None:
+    """Entry point: run the app, and treat a closed stdout (`il6 topics | head`) as a normal end."""
+    try:
+        app()
+    except BrokenPipeError:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python would otherwise complain while flushing at exit
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,95 @@
+"""The course as immutable values. No I/O here: `content` builds these, everything else reads them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class QuestionType(str, Enum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    TYPED = "typed"
+    RECALL = "recall"
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    authors: str
+    year: int
+    title: str
+    source: str
+    doi: str | None = None
+    pmid: str | None = None
+
+    def citation(self) -> str:
+        text = f"{self.authors} ({self.year}). {self.title.rstrip('.')}. {self.source.rstrip('.')}."
+        if self.doi:
+            text += f" doi:{self.doi}"
+        if self.pmid:
+            text += f" PMID:{self.pmid}"
+        return text
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    section_id: str
+    explanation: str
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QuestionType
+    section_id: str
+    topic_id: str
+    prompt: str
+    answer: str | bool
+    explanation: str
+    choices: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    number: int
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    topics: tuple[Topic, ...]
+    questions: tuple[Question, ...]
+    diagram: str | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    sections: tuple[Section, ...]
+    topics_by_id: dict[str, Topic] = field(default_factory=dict)
+
+    @property
+    def topics(self) -> list[Topic]:
+        return [topic for section in self.sections for topic in section.topics]
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)

@@ -1,0 +1,116 @@
+"""Find the topic a user means: exact id, title or alias first, then a unique prefix, then a close spelling.
+
+Everything is compared in a normal form that ignores case, accents, spaces, hyphens and punctuation and
+British/American spelling, so "Trans signalling", "trans-signaling" and "TRANSSIGNALING" are one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .model import Course, Topic
+
+CLOSE_ENOUGH = 0.84  # SequenceMatcher ratio above which a spelling counts as a typo of a key
+TIE_MARGIN = 0.02  # two topics this close to the best score are both offered
+SUGGEST_AT_LEAST = 0.5
+MIN_PREFIX = 3
+
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "μ": "mu"}
+# British spellings folded to American, applied to both sides so either form matches the other
+SPELLING = [
+    (re.compile(r"lling"), "ling"),  # signalling
+    (re.compile(r"haem"), "hem"),  # haematopoiesis
+    (re.compile(r"aem"), "em"),  # anaemia, leukaemia
+    (re.compile(r"oe(?=[sn])"), "e"),  # oestrogen, oedema -> estrogen (only before s/n, to spare 'does')
+    (re.compile(r"is(?=ation|e\b|ed\b|ing\b)"), "iz"),  # randomisation, characterise
+    (re.compile(r"tumour"), "tumor"),
+    (re.compile(r"fibre"), "fiber"),
+    (re.compile(r"centre"), "center"),
+    (re.compile(r"ageing"), "aging"),
+]
+
+
+def normalize(text: str) -> str:
+    text = "".join(GREEK.get(ch, ch) for ch in text.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    for pattern, replacement in SPELLING:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def topic_keys(topic: Topic) -> set[str]:
+    """Every normalised name a topic answers to: id, title, the title's parts around brackets, aliases."""
+    names = [topic.id, topic.title, *topic.aliases]
+    bracketed = re.match(r"^(.*?)\s*\((.*)\)\s*$", topic.title)
+    if bracketed:
+        names += [bracketed.group(1), bracketed.group(2)]
+    return {key for key in map(normalize, names) if key}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome: one topic, several candidates to choose from, or none with suggestions."""
+
+    topic: Topic | None = None
+    candidates: list[Topic] = field(default_factory=list)
+    suggestions: list[Topic] = field(default_factory=list)
+    corrected_from: str | None = None  # set when a typo was forgiven
+
+
+class TopicIndex:
+    def __init__(self, course: Course) -> None:
+        self.topics = course.topics
+        self.keys: list[tuple[str, Topic]] = [(key, t) for t in self.topics for key in sorted(topic_keys(t))]
+
+    def lookup(self, query: str) -> Lookup:
+        wanted = normalize(query)
+        if not wanted:
+            return Lookup()
+        exact = _unique(topic for key, topic in self.keys if key == wanted)
+        if exact:
+            return Lookup(topic=exact[0]) if len(exact) == 1 else Lookup(candidates=exact)
+        if len(wanted) >= MIN_PREFIX:
+            prefixed = _unique(topic for key, topic in self.keys if key.startswith(wanted))
+            if len(prefixed) == 1:
+                return Lookup(topic=prefixed[0])
+            if prefixed:
+                return Lookup(candidates=prefixed)
+        scored = self.scores(wanted)
+        if scored and scored[0][0] >= CLOSE_ENOUGH:
+            best = scored[0][0]
+            tied = [topic for score, topic in scored if score >= best - TIE_MARGIN]
+            if len(tied) == 1:
+                return Lookup(topic=tied[0], corrected_from=query)
+            return Lookup(candidates=tied)
+        return Lookup(suggestions=[topic for score, topic in scored[:5] if score >= SUGGEST_AT_LEAST])
+
+    def scores(self, wanted: str) -> list[tuple[float, Topic]]:
+        """Each topic's best similarity to the query, best first (ties in course order)."""
+        best: dict[str, tuple[float, int, Topic]] = {}
+        order = {topic.id: index for index, topic in enumerate(self.topics)}
+        matcher = SequenceMatcher(autojunk=False)
+        matcher.set_seq2(wanted)
+        for key, topic in self.keys:
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() < SUGGEST_AT_LEAST:
+                continue
+            score = matcher.ratio()
+            if score > best.get(topic.id, (0.0, 0, topic))[0]:
+                best[topic.id] = (score, order[topic.id], topic)
+        ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))
+        return [(score, topic) for score, _, topic in ranked]
+
+    def complete(self, prefix: str) -> list[str]:
+        """Topic ids whose id starts with what the user typed (for shell completion)."""
+        return [t.id for t in self.topics if t.id.startswith(prefix.lower())]
+
+
+def _unique(topics: Iterable[Topic]) -> list[Topic]:
+    seen: dict[str, Topic] = {}
+    for topic in topics:
+        seen.setdefault(topic.id, topic)
+    return list(seen.values())

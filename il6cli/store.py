@@ -1,0 +1,346 @@
+"""The progress database: which sections were read, the FSRS card of each question, the review log.
+
+One short transaction per write (`BEGIN IMMEDIATE` ... `COMMIT`), so a killed process loses at most the answer
+in flight and two sessions at once wait for each other (busy timeout) instead of corrupting anything. The
+store never deletes or overwrites a file it did not create; before a migration it copies the old file aside.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StoreError
+
+APPLICATION_ID = 0x494C3601  # marks a SQLite file as an il6 progress database ("IL6" + 1)
+BUSY_TIMEOUT_SECONDS = 5.0
+DB_NAME = "progress.db"
+
+# Ordered, append-only: migration N brings the schema from version N-1 to N (kept in PRAGMA user_version).
+MIGRATIONS: list[list[str]] = [
+    [  # 1: reading progress
+        """CREATE TABLE sections_read (
+               section_id TEXT PRIMARY KEY,
+               first_read_at TEXT NOT NULL,
+               last_read_at TEXT NOT NULL)""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    [  # 2: spaced repetition
+        """CREATE TABLE cards (
+               question_id TEXT PRIMARY KEY,
+               section_id TEXT NOT NULL,
+               due TEXT NOT NULL,
+               state INTEGER NOT NULL,
+               stability REAL,
+               difficulty REAL,
+               last_review TEXT,
+               reps INTEGER NOT NULL DEFAULT 0,
+               failures INTEGER NOT NULL DEFAULT 0,
+               introduced_at TEXT NOT NULL,
+               fsrs TEXT NOT NULL)""",
+        "CREATE INDEX cards_due ON cards (due)",
+        "CREATE INDEX cards_introduced ON cards (introduced_at)",
+        """CREATE TABLE reviews (
+               id INTEGER PRIMARY KEY,
+               question_id TEXT NOT NULL,
+               section_id TEXT NOT NULL,
+               rating INTEGER NOT NULL,
+               correct INTEGER,
+               answer TEXT,
+               reviewed_at TEXT NOT NULL,
+               duration_ms INTEGER,
+               cram INTEGER NOT NULL DEFAULT 0,
+               card_before TEXT)""",
+        "CREATE INDEX reviews_time ON reviews (reviewed_at)",
+        "CREATE INDEX reviews_question ON reviews (question_id)",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def iso(moment: datetime) -> str:
+    """A fixed-width UTC timestamp, so that text order is time order in SQL."""
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def data_dir() -> Path:
+    home = os.environ.get("IL6_HOME")
+    if home:
+        return Path(home)
+    from platformdirs import user_data_path  # only commands that touch progress pay for it
+
+    return user_data_path("il6", appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+@dataclass(frozen=True)
+class CardRow:
+    question_id: str
+    section_id: str
+    due: str
+    state: int
+    stability: float | None
+    difficulty: float | None
+    last_review: str | None
+    reps: int
+    failures: int
+    introduced_at: str
+    fsrs: str  # the fsrs.Card as JSON; the columns above are copies for SQL to index and aggregate
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    question_id: str
+    section_id: str
+    rating: int
+    correct: bool | None
+    answer: str | None
+    reviewed_at: str
+    duration_ms: int | None
+    cram: bool
+    card_before: str | None  # the card's JSON before this review, so an undo can restore it exactly
+
+
+class Store:
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+
+    # --- opening ---------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        path = path or default_db_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the data folder {path.parent}: {error.strerror}",
+                             hint="set IL6_HOME to a folder you can write to") from None
+        with _translated(path):
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        store = cls(path, connection)
+        store._check_and_migrate()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _check_and_migrate(self) -> None:
+        with _translated(self.path):
+            application_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            has_tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
+            self.db.close()
+            raise StoreError(f"{self.path} is not an il6 progress database; it was left untouched",
+                             hint="move it away, or set IL6_HOME to another folder")
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(f"{self.path} was written by a newer il6 (schema {version}, this il6 knows "
+                             f"{SCHEMA_VERSION}); it was left untouched", hint="upgrade il6: pip install -U il6")
+        if version < SCHEMA_VERSION:
+            if has_tables:
+                self._backup(f"before-schema-{SCHEMA_VERSION}")
+            self._migrate(version)
+        with _translated(self.path):
+            self.db.execute("PRAGMA journal_mode=WAL")
+
+    def _migrate(self, version: int) -> None:
+        with self._transaction():
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _backup(self, label: str) -> Path:
+        """Copy the database next to itself (consistently, through SQLite's backup API)."""
+        target = self.path.with_name(f"{self.path.name}.{label}.bak")
+        with _translated(self.path):
+            copy = sqlite3.connect(target)
+            try:
+                self.db.backup(copy)
+            finally:
+                copy.close()
+        return target
+
+    def backup(self, now: datetime) -> Path:
+        return self._backup(now.strftime("%Y%m%dT%H%M%SZ"))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with _translated(self.path):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # --- reading progress ------------------------------------------------------------------------------
+
+    def mark_read(self, section_id: str, now: datetime) -> None:
+        with self._transaction():
+            self.db.execute(
+                """INSERT INTO sections_read (section_id, first_read_at, last_read_at) VALUES (?, ?, ?)
+                   ON CONFLICT (section_id) DO UPDATE SET last_read_at = excluded.last_read_at""",
+                (section_id, iso(now), iso(now)),
+            )
+            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('position', ?)", (section_id,))
+
+    def read_sections(self) -> dict[str, str]:
+        with _translated(self.path):
+            rows = self.db.execute("SELECT section_id, last_read_at FROM sections_read").fetchall()
+        return dict(rows)
+
+    def position(self) -> str | None:
+        return self.setting("position")
+
+    def setting(self, key: str) -> str | None:
+        with _translated(self.path):
+            row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # --- cards and reviews -----------------------------------------------------------------------------
+
+    def card(self, question_id: str) -> CardRow | None:
+        with _translated(self.path):
+            row = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?",
+                                  (question_id,)).fetchone()
+        return CardRow(*row) if row else None
+
+    def known_question_ids(self) -> set[str]:
+        with _translated(self.path):
+            return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
+
+    def due_cards(self, now: datetime, question_ids: Sequence[str] | None = None) -> list[CardRow]:
+        """Cards due at `now`, most overdue first (an indexed range scan on `due`)."""
+        with _translated(self.path):
+            rows = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due",
+                                   (iso(now),)).fetchall()
+        cards = [CardRow(*row) for row in rows]
+        if question_ids is not None:
+            wanted = set(question_ids)
+            cards = [card for card in cards if card.question_id in wanted]
+        return cards
+
+    def introduced_since(self, moment: datetime) -> int:
+        with _translated(self.path):
+            return int(self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?",
+                                       (iso(moment),)).fetchone()[0])
+
+    def record_review(self, review: ReviewRow, card: CardRow | None) -> int:
+        """Append the review and save the card after it, atomically. `card` is None for cram answers."""
+        with self._transaction():
+            cursor = self.db.execute(
+                """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+                                        duration_ms, cram, card_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (review.question_id, review.section_id, review.rating,
+                 None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
+                 review.duration_ms, int(review.cram), review.card_before),
+            )
+            if card is not None:
+                self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
+                                _card_values(card))
+            return int(cursor.lastrowid or 0)
+
+    def undo_review(self, review_id: int, card_before: CardRow | None) -> None:
+        """Remove one review and put its card back as it was (or remove the card if it was new)."""
+        with self._transaction():
+            row = self.db.execute("SELECT question_id, cram FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                return
+            question_id, cram = row
+            self.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if cram:
+                return
+            if card_before is None:
+                self.db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
+            else:
+                self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
+                                _card_values(card_before))
+
+    def review_count(self) -> int:
+        with _translated(self.path):
+            return int(self.db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def reviews(self) -> list[ReviewRow]:
+        """The whole log, oldest first (for export and tests; commands aggregate in SQL instead)."""
+        with _translated(self.path):
+            rows = self.db.execute(
+                """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
+                          card_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
+        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b)
+                for q, s, r, c, a, t, d, cr, b in rows]
+
+    def reset(self, section_ids: Sequence[str] | None) -> int:
+        """Forget cards, reviews and reading progress (of some sections, or all). Returns reviews removed."""
+        with self._transaction():
+            if section_ids is None:
+                removed = self.db.execute("DELETE FROM reviews").rowcount
+                self.db.execute("DELETE FROM cards")
+                self.db.execute("DELETE FROM sections_read")
+                self.db.execute("DELETE FROM settings WHERE key = 'position'")
+                return int(removed)
+            marks = ",".join("?" * len(section_ids))
+            removed = self.db.execute(f"DELETE FROM reviews WHERE section_id IN ({marks})", section_ids).rowcount
+            self.db.execute(f"DELETE FROM cards WHERE section_id IN ({marks})", section_ids)
+            self.db.execute(f"DELETE FROM sections_read WHERE section_id IN ({marks})", section_ids)
+            return int(removed)
+
+
+_CARD_COLUMNS = ("question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, "
+                 "introduced_at, fsrs")
+_CARD_MARKS = ", ".join("?" * 11)
+
+
+def _card_values(card: CardRow) -> tuple[object, ...]:
+    return (card.question_id, card.section_id, card.due, card.state, card.stability, card.difficulty,
+            card.last_review, card.reps, card.failures, card.introduced_at, card.fsrs)
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    """Turn sqlite3's errors into one clear `StoreError` naming the file and what the user can do."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            hint = "another il6 is using it; finish that session and try again"
+        elif "readonly" in text or "read-only" in text:
+            hint = "the file or its folder is read-only; make it writable or set IL6_HOME elsewhere"
+        elif "disk is full" in text or "disk I/O" in text:
+            hint = "free some disk space and try again; answers already saved are safe"
+        elif "not a database" in text or "malformed" in text:
+            hint = "move it away (or restore a .bak copy beside it) and try again"
+        elif "unable to open" in text:
+            hint = "check that the folder exists and is writable, or set IL6_HOME elsewhere"
+        else:
+            hint = ""
+        raise StoreError(f"progress database {path}: {text}", hint=hint) from None

@@ -1,0 +1,75 @@
+"""The interactive walk through the course: show a section, mark it read, ask where to go next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import Enum
+
+from rich.console import Console
+from rich.rule import Rule
+
+from ..model import Course, Section
+from ..store import Store
+from . import render
+from .prompts import Choice, Prompter
+
+
+class Move(Enum):
+    NEXT = "next"
+    BACK = "back"
+    PICK = "pick"
+    QUIZ = "quiz"
+    QUIT = "quit"
+
+
+def first_section(course: Course, read: dict[str, str], position: str | None) -> Section:
+    """Where a walk starts without a named section: the first unread one, else where the user last was."""
+    for section in course.sections:
+        if section.id not in read:
+            return section
+    ids = [s.id for s in course.sections]
+    return course.sections[ids.index(position)] if position in ids else course.sections[0]
+
+
+def walk(course: Course, store: Store, start: Section | None, console: Console, prompter: Prompter,
+         clock: Callable[[], datetime]) -> Section | None:
+    """Run the walk until the user quits; returns the section to quiz on if the user asked for that."""
+    read = store.read_sections()
+    current = start or first_section(course, read, store.position())
+    console.print(render.sections_table(course, read, current.id))
+    index = course.sections.index(current)
+    while True:
+        section = course.sections[index]
+        console.print(Rule())
+        console.print(render.section_view(section, course))
+        store.mark_read(section.id, clock())
+        move = prompter.select("Where next?", _moves(course, index))
+        if move is Move.NEXT:
+            index += 1
+        elif move is Move.BACK:
+            index -= 1
+        elif move is Move.PICK:
+            read = store.read_sections()
+            choices = [Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i)
+                       for i, s in enumerate(course.sections)]
+            index = prompter.select("Which section?", choices, default=index)
+        elif move is Move.QUIZ:
+            return section
+        else:
+            console.print("Progress saved. Come back with [bold]il6 learn[/bold]; review with [bold]il6 quiz[/bold].")
+            return None
+
+
+def _moves(course: Course, index: int) -> list[Choice[Move]]:
+    moves: list[Choice[Move]] = []
+    if index + 1 < len(course.sections):
+        moves.append(Choice(f"Next: {course.sections[index + 1].title}", Move.NEXT, "n"))
+    if index > 0:
+        moves.append(Choice(f"Back: {course.sections[index - 1].title}", Move.BACK, "b"))
+    moves += [
+        Choice("Choose a section", Move.PICK, "c"),
+        Choice("Quiz me on this section", Move.QUIZ, "z"),
+        Choice("Quit", Move.QUIT, "q"),
+    ]
+    return moves

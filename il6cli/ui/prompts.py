@@ -1,0 +1,106 @@
+"""Asking the user: questionary in a terminal, numbered plain lines when stdin is a pipe or a screen reader.
+
+Both raise `KeyboardInterrupt` on Ctrl-C and `EOFError` at the end of input, so callers end a session the same
+way whichever is in use.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Choice(Generic[T]):
+    def __init__(self, label: str, value: T, key: str | None = None) -> None:
+        self.label = label
+        self.value = value
+        self.key = key  # a shortcut letter, e.g. "u" for undo
+
+
+class Prompter(Protocol):
+    def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T: ...
+
+    def text(self, message: str) -> str: ...
+
+    def confirm(self, message: str, default: bool = False) -> bool: ...
+
+    def pause(self, message: str) -> None: ...
+
+
+class PlainPrompter:
+    """Reads answers as lines from stdin: a number or a shortcut letter selects; a bad line asks again."""
+
+    def __init__(self) -> None:
+        self.out = sys.stderr  # prompts are messages, not results: keep stdout clean
+
+    def _ask(self, message: str) -> str:
+        self.out.write(message)
+        self.out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
+        listing = "\n".join(f"  {i}) {c.label}" + (f" [{c.key}]" if c.key else "")
+                            for i, c in enumerate(choices, 1))
+        self.out.write(f"{message}\n{listing}\n")
+        while True:
+            answer = self._ask(f"Choose 1-{len(choices)}: ").strip().lower()
+            if answer.isdigit() and 1 <= int(answer) <= len(choices):
+                return choices[int(answer) - 1].value
+            for choice in choices:
+                if choice.key and answer == choice.key:
+                    return choice.value
+            self.out.write(f"  Please type a number from 1 to {len(choices)}.\n")
+
+    def text(self, message: str) -> str:
+        return self._ask(f"{message} ")
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        while True:
+            answer = self._ask(f"{message} [{'Y/n' if default else 'y/N'}] ").strip().lower()
+            if not answer:
+                return default
+            if answer in ("y", "yes", "n", "no"):
+                return answer.startswith("y")
+            self.out.write("  Please answer y or n.\n")
+
+    def pause(self, message: str) -> None:
+        self._ask(f"{message} ")
+
+
+class QuestionaryPrompter:
+    """Arrow keys or a number in a real terminal (questionary, imported only by commands that prompt)."""
+
+    def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
+        import questionary
+
+        items = [questionary.Choice(title=c.label, value=index, shortcut_key=c.key or True)
+                 for index, c in enumerate(choices)]
+        picked = questionary.select(message, choices=items, default=items[default], use_shortcuts=True,
+                                    use_arrow_keys=True).unsafe_ask()
+        chosen: Choice[T] = choices[int(picked)]
+        return chosen.value
+
+    def text(self, message: str) -> str:
+        import questionary
+
+        return str(questionary.text(message).unsafe_ask())
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        import questionary
+
+        return bool(questionary.confirm(message, default=default).unsafe_ask())
+
+    def pause(self, message: str) -> None:
+        import questionary
+
+        questionary.press_any_key_to_continue(message).unsafe_ask()
+
+
+def make_prompter(interactive: bool) -> Prompter:
+    return QuestionaryPrompter() if interactive else PlainPrompter()

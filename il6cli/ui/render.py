@@ -1,0 +1,111 @@
+"""Rich renderings for a terminal: the same content as `plain`, with structure and colour."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Course, Section, Topic
+
+
+def make_console(stderr: bool = False, plain: bool = False) -> Console:
+    # rich already honours NO_COLOR and TERM=dumb; --plain turns colour and markup off explicitly
+    return Console(stderr=stderr, no_color=plain or None, highlight=False, emoji=False)
+
+
+def section_view(section: Section, course: Course, read: dict[str, str] | None = None) -> RenderableType:
+    parts: list[RenderableType] = [
+        Text(f"Section {section.number} of {len(course.sections)}", style="dim"),
+        Text(section.title, style="bold cyan"),
+        Text(""),
+        Text("By the end of this section you can:", style="bold"),
+        *[Text(f"  • {objective}") for objective in section.objectives],
+        Text(""),
+        Markdown(section.summary),
+        Text(""),
+    ]
+    facts = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    facts.add_column(style="bold", width=3, justify="right")
+    facts.add_column(ratio=1)
+    for index, fact in enumerate(section.facts, 1):
+        cite = "; ".join(f"{r.authors.split(',')[0]} {r.year}" for r in fact.references)
+        facts.add_row(f"{index}.", Text.assemble(fact.text, " ", (f"[{cite}]", "dim")))
+    parts.append(Panel(facts, title="Key facts", title_align="left", border_style="cyan"))
+    if section.diagram:
+        parts.append(Panel(Text(section.diagram.rstrip("\n")), title="Diagram", title_align="left",
+                           border_style="magenta", expand=False))
+    topics = Text("Topics: ", style="bold")
+    topics.append(", ".join(t.id for t in section.topics), style="green")
+    topics.append("   (il6 explain TOPIC)", style="dim")
+    parts += [topics, _references(section)]
+    return Group(*parts)
+
+
+def _references(section: Section) -> RenderableType:
+    seen: dict[str, str] = {}
+    for fact in section.facts:
+        for ref in fact.references:
+            seen.setdefault(ref.key, ref.citation())
+    text = Text("References\n", style="bold dim")
+    for citation in seen.values():
+        text.append(f"  • {citation}\n", style="dim")
+    return text
+
+
+def topic_view(topic: Topic, course: Course, corrected_from: str | None = None) -> RenderableType:
+    section = course.section(topic.section_id)
+    parts: list[RenderableType] = []
+    if corrected_from:
+        parts.append(Text(f"(showing {topic.id} for “{corrected_from}”)", style="dim"))
+    parts.append(Text(topic.title, style="bold cyan"))
+    parts.append(Text(f"Section {section.number}: {section.title}   il6 learn {section.id}", style="dim"))
+    if topic.aliases:
+        parts.append(Text("Also called: " + ", ".join(topic.aliases), style="italic"))
+    parts += [Text(""), Markdown(topic.explanation), Text("")]
+    if topic.related:
+        related = Table(show_header=False, box=None, padding=(0, 2))
+        for rid in topic.related:
+            related.add_row(Text(f"il6 explain {rid}", style="green"), course.topics_by_id[rid].title)
+        parts += [Text("Related", style="bold"), related, Text("")]
+    refs = Text("References\n", style="bold dim")
+    for ref in topic.references:
+        refs.append(f"  • {ref.citation()}\n", style="dim")
+    parts.append(refs)
+    return Group(*parts)
+
+
+def topics_table(course: Course) -> RenderableType:
+    table = Table(title="Topics (il6 explain TOPIC)", title_justify="left", expand=False)
+    table.add_column("Section", style="dim")
+    table.add_column("Topic id", style="green", no_wrap=True)
+    table.add_column("Title")
+    for section in course.sections:
+        for index, topic in enumerate(section.topics):
+            label = f"{section.number}. {section.title}" if index == 0 else ""
+            table.add_row(label, topic.id, topic.title, end_section=index == len(section.topics) - 1)
+    return table
+
+
+def sections_table(course: Course, read: dict[str, str], current: str | None = None) -> RenderableType:
+    table = Table(title="The course", title_justify="left")
+    table.add_column("", width=1)
+    table.add_column("#", justify="right")
+    table.add_column("Section id", style="green", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Read", style="dim")
+    for section in course.sections:
+        done = section.id in read
+        table.add_row("▶" if section.id == current else ("✓" if done else ""), str(section.number),
+                      section.id, section.title, read[section.id][:10] if done else "")
+    return table
+
+
+def topic_choices(topics: list[Topic]) -> RenderableType:
+    text = Text()
+    for topic in topics:
+        text.append(f"  il6 explain {topic.id}", style="green")
+        text.append(f"   {topic.title}\n")
+    return text
