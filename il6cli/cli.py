@@ -250,9 +250,92 @@ def validate(
                          f"{len(course.questions)} questions, {facts} facts\n")
 
 
-def run_quiz(course: Course, sections: list[str]) -> None:
-    """Placeholder replaced by the quiz command module."""
-    fail("the quiz is not available yet")
+def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: int = 10, cram: bool = False,
+             retention: float | None = None, seed: int | None = None) -> None:
+    import random
+
+    from .quiz import Session, Settings
+    from .store import Store
+    from .ui import render
+    from .ui.prompts import make_prompter
+    from .ui.quiz_ui import QuizRunner
+
+    with Store.open() as store:
+        if retention is not None:
+            store.set_setting("retention", str(retention))
+        kept = float(store.setting("retention") or 0.9)
+        settings = Settings(sections=tuple(sections), limit=limit, new_per_day=new_per_day, cram=cram,
+                            retention=kept)
+        session = Session(course, store, settings, random.Random(seed))
+        tty = interactive()
+        QuizRunner(session, render.make_console(), make_prompter(tty), now, tty).run()
+
+
+@app.command()
+def quiz(
+    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
+                       help="Only this section (id, number or prefix); repeat.", show_default=False)] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
+    new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
+    cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
+    retention: Annotated[Optional[float], typer.Option(min=0.7, max=0.99,  # noqa: UP045
+                         help="Desired retention (kept for next time; default 0.9).", show_default=False)] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed the shuffling, for a repeatable session.",  # noqa: UP045
+                                                show_default=False)] = None,
+    content: ContentOption = None,
+) -> None:
+    """Review what is due with spaced repetition (FSRS), then learn new questions."""
+    with boundary():
+        course = load(content)
+        chosen = [find_section(course, name).id for name in section or []]
+        run_quiz(course, chosen, limit=limit, new_per_day=new, cram=cram, retention=retention, seed=seed)
+
+
+@app.command()
+def stats(as_json: JsonOption = False, plain: PlainOption = False, content: ContentOption = None) -> None:
+    """Show mastery per section, retention, the due forecast and your review calendar."""
+    with boundary():
+        from . import stats as statistics
+        from .store import Store
+
+        course = load(content)
+        with Store.open() as store:
+            result = statistics.compute(course, store, now())
+        if as_json:
+            print_json(result.to_json())
+            return
+        from .ui import render
+        from .ui.stats_ui import stats_view
+
+        render.make_console(plain=plain).print(stats_view(result))
+
+
+@app.command()
+def reset(
+    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
+                       help="Only this section; repeat for several.", show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    content: ContentOption = None,
+) -> None:
+    """Forget progress (all, or some sections), after writing a backup of the database."""
+    with boundary():
+        from .store import Store
+
+        course = load(content)
+        chosen = [find_section(course, name).id for name in section or []]
+        what = ("progress in " + ", ".join(chosen)) if chosen else "all your progress"
+        if not yes:
+            if not sys.stdin.isatty():
+                fail(f"refusing to forget {what} without confirmation", "add --yes to confirm")
+            from .ui.prompts import make_prompter
+
+            if not make_prompter(True).confirm(f"Forget {what}? A backup is written first.", default=False):
+                sys.stderr.write("Nothing was changed.\n")
+                raise typer.Exit(EXIT_ERROR)
+        with Store.open() as store:
+            backup = store.backup(now())
+            removed = store.reset(chosen or None)
+        sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
 
 
 def main() -> None:

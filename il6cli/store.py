@@ -7,12 +7,13 @@ store never deletes or overwrites a file it did not create; before a migration i
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import StoreError
@@ -249,6 +250,12 @@ class Store:
             cards = [card for card in cards if card.question_id in wanted]
         return cards
 
+    def upcoming(self, now: datetime, limit: int) -> list[CardRow]:
+        with _translated(self.path):
+            rows = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due > ? ORDER BY due LIMIT ?",
+                                   (iso(now), limit)).fetchall()
+        return [CardRow(*row) for row in rows]
+
     def introduced_since(self, moment: datetime) -> int:
         with _translated(self.path):
             return int(self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?",
@@ -297,6 +304,59 @@ class Store:
                           card_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
         return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b)
                 for q, s, r, c, a, t, d, cr, b in rows]
+
+    # --- statistics, aggregated in SQL so that a long log is never read into Python ----------------------
+
+    def totals(self, now: datetime, question_ids: Sequence[str]) -> dict[str, int]:
+        ids = json.dumps(list(question_ids))
+        with _translated(self.path):
+            reviews, cram = self.db.execute(
+                "SELECT count(*), coalesce(sum(cram), 0) FROM reviews").fetchone()
+            seen, due = self.db.execute(
+                """SELECT count(*), coalesce(sum(due <= ?), 0) FROM cards
+                   WHERE question_id IN (SELECT value FROM json_each(?))""", (iso(now), ids)).fetchone()
+        return {"reviews_total": int(reviews), "cram_reviews": int(cram), "cards_seen": int(seen),
+                "due_now": int(due)}
+
+    def retention(self) -> tuple[int, int]:
+        """(recalled, reviewed) over scheduled reviews of cards that were already in review state."""
+        with _translated(self.path):
+            row = self.db.execute(
+                """SELECT coalesce(sum(rating > 1), 0), count(*) FROM reviews
+                   WHERE cram = 0 AND card_before IS NOT NULL
+                     AND json_extract(card_before, '$.state') = 2""").fetchone()
+        return int(row[0]), int(row[1])
+
+    def section_counts(self, now: datetime, question_ids: Sequence[str], mature_days: float
+                       ) -> dict[str, tuple[int, int, int]]:
+        """Per section: (cards seen, due now, mature)."""
+        ids = json.dumps(list(question_ids))
+        with _translated(self.path):
+            rows = self.db.execute(
+                """SELECT section_id, count(*), coalesce(sum(due <= ?), 0),
+                          coalesce(sum(coalesce(stability, 0) >= ?), 0)
+                   FROM cards WHERE question_id IN (SELECT value FROM json_each(?)) GROUP BY section_id""",
+                (iso(now), mature_days, ids)).fetchall()
+        return {section: (int(seen), int(due), int(mature)) for section, seen, due, mature in rows}
+
+    def due_per_day(self, now: datetime, days: int, question_ids: Sequence[str]) -> dict[str, int]:
+        """Cards falling due on each UTC day from today, overdue ones counted today."""
+        ids = json.dumps(list(question_ids))
+        until = iso(now + timedelta(days=days))
+        with _translated(self.path):
+            rows = self.db.execute(
+                """SELECT max(substr(due, 1, 10), ?), count(*) FROM cards
+                   WHERE due < ? AND question_id IN (SELECT value FROM json_each(?)) GROUP BY 1""",
+                (iso(now)[:10], until, ids)).fetchall()
+        return {day: int(count) for day, count in rows}
+
+    def reviews_per_day(self, since: datetime) -> dict[str, int]:
+        with _translated(self.path):
+            rows = self.db.execute(
+                "SELECT substr(reviewed_at, 1, 10), count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY 1",
+                (iso(since),)).fetchall()
+        return {day: int(count) for day, count in rows}
+
 
     def reset(self, section_ids: Sequence[str] | None) -> int:
         """Forget cards, reviews and reading progress (of some sections, or all). Returns reviews removed."""

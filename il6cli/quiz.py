@@ -1,0 +1,225 @@
+"""A quiz session: choose questions, grade answers, schedule with FSRS, write each answer as it is given.
+
+No I/O of its own beyond the store it is handed; the terminal side lives in `ui.quiz_ui`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from difflib import SequenceMatcher
+
+from .model import Course, Question
+from .scheduler import (
+    Grade,
+    card_from_json,
+    card_to_json,
+    make_scheduler,
+    new_card,
+    rating_for,
+    review,
+)
+from .search import normalize
+from .store import CardRow, ReviewRow, Store, iso
+
+LEECH_FAILURES = 6
+TYPO_TOLERANCE = 0.85  # similarity at or above which a typed answer counts as a misspelling of a right one
+TYPO_MIN_LENGTH = 5  # shorter answers must be exact: "IL-6" is not a typo of "IL-1"
+MIX_WINDOW = 6  # how far ahead the mixer looks for a question from another section or of another type
+MAX_ANSWER_CHARS = 500  # what is kept in the log of a typed answer
+
+
+@dataclass(frozen=True)
+class Settings:
+    sections: tuple[str, ...] = ()
+    limit: int = 20
+    new_per_day: int = 10
+    cram: bool = False
+    retention: float = 0.9
+
+
+@dataclass(frozen=True)
+class Graded:
+    correct: bool
+    note: str = ""  # e.g. that a typo was forgiven
+
+
+def grade_typed(question: Question, given: str) -> Graded:
+    accepted = [str(question.answer), *question.accepted]
+    wanted = normalize(given)
+    if not wanted:
+        return Graded(False)
+    keys = [normalize(answer) for answer in accepted]
+    if wanted in keys:
+        return Graded(True)
+    for key, answer in zip(keys, accepted, strict=True):
+        if len(key) >= TYPO_MIN_LENGTH and SequenceMatcher(None, wanted, key).ratio() >= TYPO_TOLERANCE:
+            return Graded(True, f"accepted with a small typo: the answer is spelled “{answer}”")
+    return Graded(False)
+
+
+def parse_true_false(text: str) -> bool | None:
+    word = text.strip().lower()
+    if word in ("t", "true", "y", "yes"):
+        return True
+    if word in ("f", "false", "n", "no"):
+        return False
+    return None
+
+
+def start_of_day(now: datetime) -> datetime:
+    return now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def mix(questions: Sequence[Question]) -> list[Question]:
+    """Reorder so that neighbours differ in section and type where possible, keeping priority roughly."""
+    remaining = list(questions)
+    ordered: list[Question] = []
+    while remaining:
+        pick = 0
+        if ordered:
+            last = ordered[-1]
+            window = remaining[:MIX_WINDOW]
+            scored = [(int(q.section_id == last.section_id) + int(q.type == last.type), i)
+                      for i, q in enumerate(window)]
+            pick = min(scored)[1]
+        ordered.append(remaining.pop(pick))
+    return ordered
+
+
+@dataclass
+class Answered:
+    question: Question
+    review_id: int
+    card_before: CardRow | None
+    correct: bool | None
+    due: str | None
+    given: str | None
+    duration_ms: int | None
+
+
+@dataclass
+class Session:
+    course: Course
+    store: Store
+    settings: Settings
+    rng: random.Random
+    queue: list[Question] = field(default_factory=list)
+    history: list[Answered] = field(default_factory=list)
+    leeches: list[Question] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.scheduler = make_scheduler(self.rng, self.settings.retention)
+
+    # --- planning --------------------------------------------------------------------------------------
+
+    def in_scope(self) -> list[Question]:
+        chosen = set(self.settings.sections)
+        return [q for q in self.course.questions if not chosen or q.section_id in chosen]
+
+    def plan(self, now: datetime) -> list[Question]:
+        scope = self.in_scope()
+        if self.settings.cram:
+            picked = scope[:]
+            self.rng.shuffle(picked)
+            self.queue = mix(picked[: self.settings.limit])
+            return self.queue
+        by_id = {q.id: q for q in scope}
+        due = [by_id[c.question_id] for c in self.store.due_cards(now) if c.question_id in by_id]
+        due = due[: self.settings.limit]
+        room = self.settings.limit - len(due)
+        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(start_of_day(now)))
+        known = self.store.known_question_ids()
+        read = self.store.read_sections()
+        fresh = [q for q in scope if q.id not in known]
+        fresh.sort(key=lambda q: q.section_id not in read)  # stable: read sections first, then course order
+        self.queue = mix(due) + mix(fresh[: min(room, allowance)])
+        return self.queue
+
+    # --- answering -------------------------------------------------------------------------------------
+
+    def shuffled_choices(self, question: Question) -> list[str]:
+        choices = list(question.choices)
+        self.rng.shuffle(choices)
+        return choices
+
+    def record(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
+               duration_ms: int | None) -> Answered:
+        """Schedule the card and write the review and the card in one transaction."""
+        before = self.store.card(question.id)
+        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        review_row = ReviewRow(
+            question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
+            answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
+            duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
+        )
+        after: CardRow | None = None
+        if not self.settings.cram:
+            updated = review(self.scheduler, card, grade, now)
+            after = CardRow(
+                question_id=question.id, section_id=question.section_id, due=iso(updated.due),
+                state=int(updated.state), stability=updated.stability, difficulty=updated.difficulty,
+                last_review=iso(now), reps=(before.reps if before else 0) + 1,
+                failures=(before.failures if before else 0) + int(grade == Grade.AGAIN),
+                introduced_at=before.introduced_at if before else iso(now), fsrs=card_to_json(updated),
+            )
+        review_id = self.store.record_review(review_row, after)
+        answered = Answered(question, review_id, before, correct, after.due if after else None, given, duration_ms)
+        self.history.append(answered)
+        if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
+            self.leeches.append(question)
+        return answered
+
+    def grade_and_record(self, question: Question, correct: bool, given: str, now: datetime,
+                         duration_ms: int | None, self_grade: Grade | None = None) -> Answered:
+        return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms)
+
+    def regrade_last(self, grade: Grade, now: datetime) -> Answered | None:
+        """Replace the last answer's rating (the user marked a right answer Easy or Hard)."""
+        if not self.history:
+            return None
+        last = self.history[-1]
+        self.undo()
+        return self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
+
+    def undo(self) -> Question | None:
+        """Take back the last answer: remove its review and restore the card; return the question to re-ask."""
+        if not self.history:
+            return None
+        last = self.history.pop()
+        self.store.undo_review(last.review_id, last.card_before)
+        if last.question in self.leeches:
+            self.leeches.remove(last.question)
+        return last.question
+
+    # --- summary ---------------------------------------------------------------------------------------
+
+    def summary(self, now: datetime, started: datetime) -> Summary:
+        answered = len(self.history)
+        correct = sum(1 for a in self.history if a.correct)
+        due_cards = self.store.due_cards(now + timedelta(days=1))
+        in_course = {q.id for q in self.course.questions}
+        upcoming = [c for c in self.store.upcoming(now, limit=1) if c.question_id in in_course]
+        return Summary(answered=answered, correct=correct, seconds=(now - started).total_seconds(),
+                       due_within_day=sum(1 for c in due_cards if c.question_id in in_course),
+                       next_due=upcoming[0].due if upcoming else None,
+                       leeches=[q.id for q in self.leeches], cram=self.settings.cram)
+
+
+@dataclass(frozen=True)
+class Summary:
+    answered: int
+    correct: int
+    seconds: float
+    due_within_day: int
+    next_due: str | None
+    leeches: list[str]
+    cram: bool
+
+
+def sanitize_answer(text: str) -> str:
+    """Keep what a user typed printable (a pasted control character must not reach the terminal)."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)

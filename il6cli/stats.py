@@ -1,0 +1,83 @@
+"""What `il6 stats` reports, computed from SQL aggregates (never by reading the whole log)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from .model import Course
+from .scheduler import MATURE_DAYS
+from .store import Store
+
+FORECAST_DAYS = 14
+CALENDAR_WEEKS = 12
+STREAK_HORIZON_DAYS = 366
+
+
+@dataclass(frozen=True)
+class SectionStats:
+    id: str
+    title: str
+    questions: int
+    seen: int
+    due: int
+    mastered: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    reviews_total: int
+    cram_reviews: int
+    cards_seen: int
+    questions_total: int
+    due_now: int
+    retention: float | None
+    retention_reviews: int
+    streak_days: int
+    sections: list[SectionStats]
+    forecast: list[tuple[str, int]]
+    calendar: list[tuple[str, int]]
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["forecast"] = [{"date": day, "due": count} for day, count in self.forecast]
+        data["calendar"] = [{"date": day, "reviews": count} for day, count in self.calendar]
+        return data
+
+
+def compute(course: Course, store: Store, now: datetime) -> Stats:
+    ids = [q.id for q in course.questions]
+    totals = store.totals(now, ids)
+    recalled, reviewed = store.retention()
+    per_section = store.section_counts(now, ids, MATURE_DAYS)
+    sections = []
+    for section in course.sections:
+        seen, due, mature = per_section.get(section.id, (0, 0, 0))
+        sections.append(SectionStats(section.id, section.title, len(section.questions), seen, due, mature))
+    today = now.date()
+    due_days = store.due_per_day(now, FORECAST_DAYS, ids)
+    forecast = [(d, due_days.get(d, 0)) for d in _days(today, FORECAST_DAYS)]
+    start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    per_day = store.reviews_per_day(datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo))
+    calendar = [(d, per_day.get(d, 0)) for d in _days(start, (today - start).days + 1)]
+    recent = store.reviews_per_day(now - timedelta(days=STREAK_HORIZON_DAYS))
+    return Stats(
+        reviews_total=totals["reviews_total"], cram_reviews=totals["cram_reviews"],
+        cards_seen=totals["cards_seen"], questions_total=len(ids), due_now=totals["due_now"],
+        retention=round(recalled / reviewed, 4) if reviewed else None, retention_reviews=reviewed,
+        streak_days=_streak(set(recent), today), sections=sections, forecast=forecast, calendar=calendar,
+    )
+
+
+def _days(first: date, count: int) -> list[str]:
+    return [(first + timedelta(days=offset)).isoformat() for offset in range(count)]
+
+
+def _streak(days: set[str], today: date) -> int:
+    """Consecutive days with reviews ending today (or yesterday, if today has none yet)."""
+    day = today if today.isoformat() in days else today - timedelta(days=1)
+    streak = 0
+    while day.isoformat() in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak

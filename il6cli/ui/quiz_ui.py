@@ -1,0 +1,245 @@
+"""The quiz in the terminal: ask, grade, explain, and keep going until the queue, the input or the user ends.
+
+Every answer is saved (by `Session.record`) before the feedback is shown, so Ctrl-C at any prompt loses
+nothing already answered; Ctrl-C and end of input both end in the session summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import Enum
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+
+from ..model import Question, QuestionType
+from ..quiz import LEECH_FAILURES, Answered, Session, Summary, grade_typed, parse_true_false, sanitize_answer
+from ..scheduler import Grade
+from ..store import parse_iso
+from .prompts import Choice, Prompter
+
+
+class Control(Enum):
+    UNDO = "undo"
+    QUIT = "quit"
+
+
+TYPE_LABELS = {
+    QuestionType.MULTIPLE_CHOICE: "multiple choice",
+    QuestionType.TRUE_FALSE: "true or false",
+    QuestionType.TYPED: "type the answer",
+    QuestionType.RECALL: "recall",
+}
+GRADE_CHOICES = [("Again: I did not know it", Grade.AGAIN, "1"), ("Hard: I got it, with effort", Grade.HARD, "2"),
+                 ("Good: I knew it", Grade.GOOD, "3"), ("Easy: I knew it at once", Grade.EASY, "4")]
+
+
+class QuizRunner:
+    def __init__(self, session: Session, console: Console, prompter: Prompter, clock: Callable[[], datetime],
+                 interactive: bool) -> None:
+        self.session = session
+        self.console = console
+        self.prompter = prompter
+        self.clock = clock
+        self.interactive = interactive
+
+    def run(self) -> Summary:
+        started = self.clock()
+        queue = self.session.plan(started)
+        if not queue:
+            self.console.print("Nothing is due and no new questions are left for today.")
+            return self.finish(started)
+        new = sum(1 for q in queue if self.session.store.card(q.id) is None)
+        cram = self.session.settings.cram
+        mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
+        self.console.print(f"[bold]{len(queue)} questions[/bold]: {mode}. "
+                           + ("Ctrl-C ends the session; every answer is saved as you go."
+                              if self.interactive else "Type 'u' to undo the last answer."))
+        position = 0
+        try:
+            while position < len(queue):
+                question = queue[position]
+                outcome = self.ask(question, position + 1, len(queue))
+                if outcome is Control.QUIT:
+                    break
+                if outcome is Control.UNDO:
+                    undone = self.session.undo()
+                    if undone is None:
+                        self.console.print("Nothing to undo yet.")
+                    else:
+                        if undone.id != question.id:  # "u" typed at the next prompt: go back one question
+                            position -= 1
+                        self.console.print("[yellow]Undone.[/yellow] Here is that question again.")
+                    continue
+                position += 1
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()
+        return self.finish(started)
+
+    # --- one question ----------------------------------------------------------------------------------
+
+    def ask(self, question: Question, number: int, total: int) -> Control | None:
+        section = self.session.course.section(question.section_id)
+        self.console.print()
+        self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {TYPE_LABELS[question.type]}[/dim]")
+        self.console.print(Text(question.prompt, style="bold"))
+        asked_at = self.clock()
+        if question.type is QuestionType.RECALL:
+            return self.ask_recall(question, asked_at)
+        answer = self.read_answer(question)
+        if isinstance(answer, Control):
+            return answer
+        given, correct, note = answer
+        answered = self.session.grade_and_record(question, correct, given, self.clock(),
+                                                 self._ms_since(asked_at))
+        self.feedback(question, correct, note, answered)
+        return self.after_feedback(correct)
+
+    def read_answer(self, question: Question) -> tuple[str, bool, str] | Control:
+        if question.type is QuestionType.MULTIPLE_CHOICE:
+            choices = self.session.shuffled_choices(question)
+            if self.interactive:
+                picked = self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in
+                                                               enumerate(choices, 1)])
+            else:
+                listing = "\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1))
+                self.console.print(listing, markup=False)
+                line = self._line(f"Answer 1-{len(choices)}:",
+                                  lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
+                                  f"type a number from 1 to {len(choices)} (or u to undo)")
+                if isinstance(line, Control):
+                    return line
+                picked = choices[int(line) - 1]
+            return picked, picked == question.answer, ""
+        if question.type is QuestionType.TRUE_FALSE:
+            if self.interactive:
+                value = self.prompter.select("True or false?", [Choice("True", True, "t"), Choice("False", False, "f")])
+            else:
+                line = self._line("t/f:", lambda s: parse_true_false(s) is not None, "type t or f (or u to undo)")
+                if isinstance(line, Control):
+                    return line
+                value = bool(parse_true_false(line))
+            return ("true" if value else "false"), value == question.answer, ""
+        # typed
+        if self.interactive:
+            given = sanitize_answer(self.prompter.text("Your answer (? if you don't know):")).strip()
+        else:
+            line = self._line("Answer:", lambda s: bool(s.strip()), "type your answer, ? if you don't know, u to undo")
+            if isinstance(line, Control):
+                return line
+            given = sanitize_answer(line).strip()
+        if given in ("", "?"):
+            return given, False, ""
+        graded = grade_typed(question, given)
+        return given, graded.correct, graded.note
+
+    def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
+        if self.interactive:
+            self.prompter.pause("Think of your answer, then press any key to reveal it.")
+        else:
+            line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
+            if isinstance(line, Control):
+                return line
+        self.console.print(Panel(Text(str(question.answer)), title="Answer", title_align="left",
+                                 border_style="cyan"))
+        if self.interactive:
+            grade = self.prompter.select("How well did you recall it?",
+                                         [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2)
+        else:
+            self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
+            line = self._line("Grade 1-4:", lambda s: s in ("1", "2", "3", "4"), "type 1, 2, 3 or 4 (or u to undo)")
+            if isinstance(line, Control):
+                return line
+            grade = Grade(int(line))
+        answered = self.session.record(question, grade, grade != Grade.AGAIN, None, self.clock(),
+                                       self._ms_since(asked_at))
+        self.explain(question, answered)
+        return self.after_feedback(None)
+
+    def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
+        while True:
+            line = self.prompter.text(message)
+            if line.strip().lower() == "u":
+                return Control.UNDO
+            if valid(line.strip()):
+                return line.strip()
+            self.console.print(f"[dim]Please {hint}.[/dim]")
+
+    # --- after an answer -------------------------------------------------------------------------------
+
+    def feedback(self, question: Question, correct: bool, note: str, answered: Answered) -> None:
+        if correct:
+            extra = f" [dim]({escape(note)})[/dim]" if note else ""
+            self.console.print("[bold green]✓ Correct.[/bold green]" + extra)
+        else:
+            answer = "True" if question.answer is True else "False" if question.answer is False else question.answer
+            self.console.print(Text.assemble(("✗ Not quite. ", "bold red"), "The answer: ", (str(answer), "bold")))
+        self.explain(question, answered)
+
+    def explain(self, question: Question, answered: Answered) -> None:
+        self.console.print(Text(question.explanation))
+        topic = self.session.course.topics_by_id[question.topic_id]
+        line = f"[dim]Read more: [green]il6 explain {topic.id}[/green] ({escape(topic.title)})"
+        if answered.due:
+            line += f" · next review {when(parse_iso(answered.due), self.clock())}"
+        self.console.print(line + "[/dim]")
+        if question in self.session.leeches:
+            self.console.print(f"[bold yellow]Leech:[/bold yellow] you have missed this question {LEECH_FAILURES} "
+                               f"times or more. Re-read [green]il6 explain {topic.id}[/green] before its next review.")
+
+    def after_feedback(self, correct: bool | None) -> Control | None:
+        if not self.interactive:
+            return None
+        choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, "n")]
+        if correct:
+            choices += [Choice("Next, and that was easy", Grade.EASY, "e"),
+                        Choice("Next, but I was unsure (hard)", Grade.HARD, "h")]
+        choices += [Choice("Undo this answer", Control.UNDO, "u"), Choice("Quit", Control.QUIT, "q")]
+        picked = self.prompter.select("", choices)
+        if isinstance(picked, Grade):
+            self.session.regrade_last(picked, self.clock())
+            return None
+        return picked
+
+    # --- the end ---------------------------------------------------------------------------------------
+
+    def finish(self, started: datetime) -> Summary:
+        end = self.clock()
+        summary = self.session.summary(end, started)
+        print_summary(self.console, summary, end)
+        return summary
+
+    def _ms_since(self, moment: datetime) -> int:
+        return max(0, int((self.clock() - moment).total_seconds() * 1000))
+
+
+def print_summary(console: Console, summary: Summary, now: datetime) -> None:
+    if summary.answered:
+        share = round(100 * summary.correct / summary.answered)
+        minutes, seconds = divmod(int(summary.seconds), 60)
+        console.print(f"\n[bold]Session over.[/bold] Answered {summary.answered}, correct {summary.correct} "
+                      f"({share}%), in {minutes} min {seconds} s.")
+    else:
+        console.print("\n[bold]Session over.[/bold] No answers this time.")
+    if summary.cram:
+        console.print("[dim]Cram session: your schedule did not change.[/dim]")
+    console.print(f"Due within 24 hours: {summary.due_within_day}.", end=" ")
+    if summary.next_due:
+        moment = parse_iso(summary.next_due)
+        console.print(f"Next review {when(moment, now)} ({moment:%Y-%m-%d %H:%M} UTC).")
+    else:
+        console.print("Nothing scheduled yet.")
+    for leech in summary.leeches:
+        console.print(f"[yellow]Leech:[/yellow] {leech} keeps slipping; read its topic again.")
+
+
+def when(moment: datetime, now: datetime) -> str:
+    seconds = (moment - now).total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = round(seconds / size)
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    return "now" if seconds <= 0 else "in under a minute"
