@@ -1,0 +1,225 @@
+"""The commands as a user runs them: exit codes, what lands on stdout and stderr, and rows in the database."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from il6cli.cli import app
+from il6cli.content import load_course
+from il6cli.quiz import Session, Settings
+from il6cli.store import Store
+
+from .conftest import FIXTURE_COURSE
+
+FIX = ["--content", str(FIXTURE_COURSE)]
+
+
+def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", ["learn", "explain", "topics", "validate", "quiz", "stats", "reset"])
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    code, out, _ = run(runner, command, "--help")
+    assert code == 0
+    assert "Usage: il6 " + command in " ".join(out.split())
+
+
+def test_top_level_help_lists_every_command(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "--help")
+    assert code == 0
+    for command in ["learn", "explain", "topics", "validate", "quiz", "stats", "reset"]:
+        assert command in out
+
+
+def test_explain_prints_topic_related_and_references(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "trans", "signalling")
+    assert (code, err) == (0, "")
+    assert out.startswith("Trans-signaling\n")
+    assert "Also called: trans-signalling" in out
+    assert "il6 explain alpha-receptor" in out
+    assert "Lee D (2010). Demo signaling. Demo Rev 3:4-5." in out
+
+
+def test_explain_json_has_stable_keys(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "explain", *FIX, "--json", "CRP")
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["id", "title", "section", "aliases", "explanation", "related", "references"]
+    assert data["id"] == "c-reactive-protein" and data["section"] == "signaling"
+
+
+def test_explain_unknown_topic_suggests_and_exits_1(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "trans signal pathway")
+    assert code == 1 and out == ""
+    assert "No topic matches 'trans signal pathway'." in err
+    assert "il6 explain trans-signaling" in err
+
+
+def test_explain_ambiguous_lists_candidates_and_exits_1(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "chain")
+    assert code == 1 and out == ""
+    assert "Several topics match 'chain':" in err
+    assert "alpha-receptor" in err and "beta-chain" in err
+
+
+def test_topics_plain_and_json(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "topics", *FIX)
+    assert code == 0 and "1. Basics of the demo subject [basics]" in out and "tocilizumab" in out
+    code, out, _ = run(runner, "topics", *FIX, "--json")
+    assert [t["id"] for t in json.loads(out)] == ["alpha-receptor", "beta-chain", "trans-signaling",
+                                                  "c-reactive-protein", "tocilizumab"]
+
+
+def test_validate_counts_a_good_course(runner: CliRunner) -> None:
+    code, out, err = run(runner, "validate", str(FIXTURE_COURSE))
+    assert (code, out, err) == (0, "OK: 2 sections, 5 topics, 7 questions, 3 facts\n", "")
+
+
+def test_validate_reports_problems_on_stderr(runner: CliRunner, course_dir: Path) -> None:
+    path = course_dir / "01-basics.yaml"
+    path.write_text(path.read_text().replace("number: 1", "number: '1'"))
+    code, out, err = run(runner, "validate", str(course_dir))
+    assert code == 1 and out == ""
+    assert f"{path}:2: number: must be an integer, found a string\n" in err
+    assert "Error: the course content has 1 problem\n" in err
+    assert "Traceback" not in err
+
+
+def test_missing_content_folder_is_one_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "topics", "--content", str(tmp_path / "nope"))
+    assert code == 1
+    assert err.startswith(f"Error: content folder not found: {tmp_path / 'nope'}\n")
+
+
+def test_content_from_environment(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IL6_CONTENT", str(FIXTURE_COURSE))
+    code, out, _ = run(runner, "explain", "tocilizumab")
+    assert code == 0 and out.startswith("Tocilizumab")
+
+
+def test_learn_section_plain(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "learn", *FIX, "basics")
+    assert code == 0
+    assert out.startswith("1. Basics of the demo subject\n")
+    assert "Key facts:\n  1. The alpha receptor binds the ligand." in out
+    assert "ligand --> alpha --> beta" in out
+    assert "\x1b[" not in out  # no colour codes in a pipe
+
+
+@pytest.mark.parametrize("name", ["2", "02", "sig", "SIGNALING"])
+def test_learn_finds_a_section_by_number_or_prefix(runner: CliRunner, name: str) -> None:
+    code, out, _ = run(runner, "learn", *FIX, name, "--plain")
+    assert code == 0 and out.startswith("2. Signaling in the demo")
+
+
+def test_learn_unknown_section(runner: CliRunner) -> None:
+    code, _, err = run(runner, "learn", *FIX, "liver")
+    assert code == 1
+    assert "Error: no section matches 'liver'" in err and "sections: basics, signaling" in err
+
+
+def test_learn_list_marks_read_sections(runner: CliRunner, home: Path) -> None:
+    with Store.open(home / "progress.db") as store:
+        store.mark_read("signaling", datetime(2026, 1, 2, tzinfo=timezone.utc))
+    code, out, _ = run(runner, "learn", *FIX, "--list")
+    assert code == 0
+    assert "[ ]  1. basics" in out and "[x]  2. signaling" in out
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    code, _, err = run(runner, "quiz", "--limit", "zero")
+    assert code == 2 and "Invalid value" in err
+    code, _, _ = run(runner, "nonsense")
+    assert code == 2
+
+
+# --- the quiz with piped answers -------------------------------------------------------------------------
+
+ANSWERS_BY_PROMPT = {
+    "Which receptor binds the ligand?": "Alpha receptor",
+    "The beta chain binds the ligand on its own.": "f",
+    "Which chain signals inside the cell?": "beta chain",
+    "Describe what the alpha receptor does.": "\n3",
+    "Trans-signaling uses a soluble receptor.": "t",
+    "Which organ makes CRP?": "Liver",
+    "Name the antibody against the receptor.": "tocilizumab",
+}
+
+
+def test_quiz_answers_graded_and_stored(runner: CliRunner, home: Path) -> None:
+    """Answer each question right by reading its prompt from the output as the session goes."""
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "probe.db") as probe:  # the same seed gives the same order and shuffles
+        session = Session(course, probe, Settings(), random.Random(5))
+        planned = session.plan(datetime.now(timezone.utc))
+        lines = []
+        for question in planned:
+            if question.type.value == "multiple_choice":
+                lines.append(str(session.shuffled_choices(question).index(question.answer) + 1))
+            else:
+                lines.append(ANSWERS_BY_PROMPT[question.prompt])
+    code, out, err = run(runner, "quiz", *FIX, "--seed", "5", stdin="\n".join(lines) + "\n")
+    assert code == 0, err
+    assert out.count("✓ Correct.") == 6  # the recall question is self-graded, not marked correct
+    assert "Answered 7, correct 7 (100%)" in out
+    db = sqlite3.connect(home / "progress.db")
+    rows = db.execute("SELECT question_id, rating, correct FROM reviews ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == [q.id for q in planned]
+    assert all(rating == 3 and correct == 1 for _, rating, correct in rows)
+    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 7
+
+
+def test_quiz_bad_line_gets_a_hint_and_end_of_input_ends_cleanly(runner: CliRunner, home: Path) -> None:
+    code, out, _ = run(runner, "quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="maybe\n")
+    assert code == 0
+    assert "Please" in out
+    assert "Session over. No answers this time." in out
+
+
+def test_quiz_undo_with_u(runner: CliRunner, home: Path) -> None:
+    code, out, _ = run(runner, "quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\nu\n")
+    assert code == 0 and "Undone." in out
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_stats_json_on_a_new_home_reports_zeros(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "stats", *FIX, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["reviews_total"], data["cards_seen"], data["due_now"], data["retention"]) == (0, 0, 0, None)
+    assert [s["id"] for s in data["sections"]] == ["basics", "signaling"]
+    assert len(data["forecast"]) == 14
+
+
+def test_stats_json_after_a_known_history(runner: CliRunner, home: Path) -> None:
+    run(runner, "quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n1\ntocilizumab\n")
+    code, out, _ = run(runner, "stats", *FIX, "--json")
+    data = json.loads(out)
+    assert data["reviews_total"] == 3 and data["cards_seen"] == 3
+    signaling = next(s for s in data["sections"] if s["id"] == "signaling")
+    assert signaling["seen"] == 3 and signaling["mastered"] == 0
+    assert data["streak_days"] == 1
+    code, out, _ = run(runner, "stats", *FIX)
+    assert code == 0 and "Mastery by section" in out
+
+
+def test_reset_needs_confirmation_and_writes_a_backup(runner: CliRunner, home: Path) -> None:
+    run(runner, "quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n")
+    code, _, err = run(runner, "reset", *FIX)
+    assert code == 1 and "add --yes" in err
+    code, _, err = run(runner, "reset", *FIX, "--yes")
+    assert code == 0 and "Backup:" in err
+    backups = list(home.glob("progress.db.*.bak"))
+    assert len(backups) == 1
+    assert sqlite3.connect(backups[0]).execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    assert sqlite3.connect(home / "progress.db").execute("SELECT count(*) FROM reviews").fetchone()[0] == 0

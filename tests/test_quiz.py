@@ -1,0 +1,128 @@
+"""A quiz session's core: which questions, in which order, graded how, and written when."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from il6cli.content import load_course
+from il6cli.model import Course
+from il6cli.quiz import Session, Settings, grade_typed, mix
+from il6cli.scheduler import Grade
+from il6cli.store import Store
+
+from .conftest import FIXTURE_COURSE
+
+DAY1 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def course() -> Course:
+    return load_course(FIXTURE_COURSE)
+
+
+def session(store: Store, **settings: object) -> Session:
+    return Session(course(), store, Settings(**settings), random.Random(3))  # type: ignore[arg-type]
+
+
+def test_typed_answers_forgive_case_spacing_hyphens_and_small_typos() -> None:
+    question = course().sections[0].questions[2]  # "beta chain", accepted "BC"
+    assert grade_typed(question, "Beta-Chain").correct
+    assert grade_typed(question, "bc").correct
+    typo = grade_typed(question, "beta chian")
+    assert typo.correct and "typo" in typo.note
+    assert not grade_typed(question, "alpha chain").correct
+    assert not grade_typed(question, "").correct
+    assert not grade_typed(question, "x" * 10_000).correct
+
+
+def test_short_answers_must_be_exact() -> None:
+    question = course().sections[1].questions[2]  # tocilizumab
+    assert grade_typed(question, "tocilizumb").correct
+    assert not grade_typed(question, "toc").correct
+
+
+def test_new_questions_come_from_read_sections_first_and_respect_the_daily_limit(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        store.mark_read("signaling", DAY1)
+        planned = session(store, new_per_day=3).plan(DAY1)
+        assert len(planned) == 3
+        assert {q.section_id for q in planned} == {"signaling"}
+
+
+def test_second_day_brings_due_reviews_first(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        first = session(store, new_per_day=10)
+        for question in first.plan(DAY1):
+            first.grade_and_record(question, question.id != "basics-02", "x", DAY1, 1000)
+        assert store.review_count() == 7
+        # the same day: no more new questions, nothing due yet beyond learning steps
+        assert session(store).plan(DAY1 + timedelta(seconds=30)) == []
+        later = DAY1 + timedelta(days=1)
+        second = session(store).plan(later)
+        assert len(second) == 7  # every card left its learning steps within a day
+        assert second[0].id == "basics-02"  # the one answered wrong is the most overdue
+
+
+def test_undo_removes_the_review_and_restores_the_card(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store)
+        question = quiz.plan(DAY1)[0]
+        quiz.grade_and_record(question, True, "a", DAY1, 10)
+        card_after_first = store.card(question.id)
+        quiz.grade_and_record(question, False, "b", DAY1 + timedelta(minutes=20), 10)
+        assert store.review_count() == 2
+        assert quiz.undo() == question
+        assert store.review_count() == 1 and store.card(question.id) == card_after_first
+        assert quiz.undo() == question
+        assert store.card(question.id) is None and store.review_count() == 0
+        assert quiz.undo() is None
+
+
+def test_regrade_marks_a_right_answer_easy(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store)
+        question = quiz.plan(DAY1)[0]
+        quiz.grade_and_record(question, True, "a", DAY1, 10)
+        good_due = store.card(question.id).due  # type: ignore[union-attr]
+        quiz.regrade_last(Grade.EASY, DAY1)
+        assert [r.rating for r in store.reviews()] == [Grade.EASY]
+        assert store.card(question.id).due > good_due  # type: ignore[union-attr]
+
+
+def test_cram_logs_answers_without_moving_the_schedule(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store, cram=True, sections=("basics",))
+        planned = quiz.plan(DAY1)
+        assert {q.section_id for q in planned} == {"basics"} and len(planned) == 4
+        quiz.grade_and_record(planned[0], True, "a", DAY1, 10)
+        assert store.review_count() == 1 and store.reviews()[0].cram
+        assert store.known_question_ids() == set()
+
+
+def test_a_question_failed_six_times_is_a_leech(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store)
+        question = quiz.plan(DAY1)[0]
+        for attempt in range(6):
+            quiz.grade_and_record(question, False, "no", DAY1 + timedelta(hours=attempt), 10)
+            assert (question in quiz.leeches) == (attempt == 5)
+        assert quiz.summary(DAY1 + timedelta(hours=6), DAY1).leeches == [question.id]
+
+
+def test_mix_avoids_neighbours_of_the_same_section_and_type() -> None:
+    questions = course().questions
+    ordered = mix(questions)
+    assert sorted(q.id for q in ordered) == sorted(q.id for q in questions)
+    clashes = sum(1 for a, b in pairwise(ordered) if a.section_id == b.section_id and a.type == b.type)
+    assert clashes == 0
+
+
+def test_questions_removed_from_content_are_kept_but_ignored(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store)
+        quiz.record(course().questions[0].__class__(**{**course().questions[0].__dict__, "id": "gone-01"}),
+                    Grade.AGAIN, False, "x", DAY1, 10)
+        assert "gone-01" in store.known_question_ids()
+        assert all(q.id != "gone-01" for q in session(store).plan(DAY1 + timedelta(days=2)))

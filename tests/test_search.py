@@ -1,0 +1,62 @@
+"""Topic lookup forgives case, spacing, hyphens, British spelling and small typos, and says when it cannot."""
+
+from __future__ import annotations
+
+import pytest
+
+from il6cli.content import load_course
+from il6cli.search import TopicIndex, normalize
+
+from .conftest import FIXTURE_COURSE
+
+
+@pytest.fixture(scope="module")
+def index() -> TopicIndex:
+    return TopicIndex(load_course(FIXTURE_COURSE))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("trans-signaling", "trans-signaling"),
+        ("Trans signalling", "trans-signaling"),
+        ("TRANSSIGNALING", "trans-signaling"),
+        ("c reactive protein", "c-reactive-protein"),
+        ("CRP", "c-reactive-protein"),
+        ("tocilizumb", "tocilizumab"),
+        ("toclizumab", "tocilizumab"),
+        ("AR1", "alpha-receptor"),
+        ("receptor alpha", "alpha-receptor"),
+        ("Alpha receptor (AR)", "alpha-receptor"),
+        ("toci", "tocilizumab"),  # a unique prefix
+    ],
+)
+def test_lookup_finds(index: TopicIndex, query: str, expected: str) -> None:
+    found = index.lookup(query)
+    assert found.topic is not None and found.topic.id == expected
+
+
+def test_typo_is_reported_as_corrected(index: TopicIndex) -> None:
+    assert index.lookup("tocilizumb").corrected_from == "tocilizumb"
+    assert index.lookup("tocilizumab").corrected_from is None
+
+
+def test_ambiguous_prefix_lists_candidates(index: TopicIndex) -> None:
+    found = index.lookup("chain")  # "chain alpha" and "chain beta" both start so
+    assert found.topic is None
+    assert [t.id for t in found.candidates] == ["alpha-receptor", "beta-chain"]
+    assert index.lookup("chain b").topic is not None
+
+
+def test_nothing_close_gives_suggestions_not_a_guess(index: TopicIndex) -> None:
+    found = index.lookup("signal")
+    assert found.topic is None
+    found = index.lookup("xylophone")
+    assert found.topic is None and found.candidates == []
+
+
+def test_normal_form() -> None:
+    assert normalize("Haematopoiesis") == normalize("hematopoiesis")
+    assert normalize("IL-6 trans–signalling") == "il6transsignaling"
+    assert normalize("TNF-α") == "tnfalpha"
+    assert normalize("NF-κB") == "nfkappab"

@@ -1,0 +1,110 @@
+"""The progress database: migrations, refusing files that are not ours, round trips, undo."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from il6cli.errors import StoreError
+from il6cli.store import APPLICATION_ID, SCHEMA_VERSION, CardRow, ReviewRow, Store, iso
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def card(question_id: str, due: str, failures: int = 0) -> CardRow:
+    return CardRow(question_id, "basics", due, 2, 3.5, 5.0, iso(NOW), 1, failures, iso(NOW), "{}")
+
+
+def review(question_id: str, before: str | None = None) -> ReviewRow:
+    return ReviewRow(question_id, "basics", 3, True, "x", iso(NOW), 1200, False, before)
+
+
+def test_new_database_is_migrated_and_marked_as_ours(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "progress.db"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"sections_read", "settings", "cards", "reviews"} <= tables
+
+
+def test_old_schema_is_migrated_after_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE sections_read (section_id TEXT PRIMARY KEY, first_read_at TEXT NOT NULL, "
+               "last_read_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO sections_read VALUES ('basics', 'a', 'b')")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert store.read_sections() == {"basics": "b"}
+        assert store.review_count() == 0
+    backup = tmp_path / f"progress.db.before-schema-{SCHEMA_VERSION}.bak"
+    assert sqlite3.connect(backup).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 1
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE moz_places (id INTEGER)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="is not an il6 progress database"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_not_a_database_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match=str(path)):
+        Store.open(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer il6"):
+        Store.open(path)
+
+
+def test_reading_progress_round_trip(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        store.mark_read("basics", NOW)
+        store.mark_read("signaling", NOW.replace(hour=13))
+        store.mark_read("basics", NOW.replace(hour=14))
+    with Store.open(tmp_path / "p.db") as store:
+        assert store.read_sections() == {"basics": iso(NOW.replace(hour=14)), "signaling": iso(NOW.replace(hour=13))}
+        assert store.position() == "basics"
+
+
+def test_review_and_undo_restore_the_card(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        first = card("q1", "2026-03-02T12:00:00.000000+00:00")
+        store.record_review(review("q1"), first)
+        second = card("q1", "2026-03-09T12:00:00.000000+00:00")
+        review_id = store.record_review(review("q1", before="{}"), second)
+        assert store.card("q1") == second and store.review_count() == 2
+        store.undo_review(review_id, first)
+        assert store.card("q1") == first and store.review_count() == 1
+
+
+def test_due_cards_are_most_overdue_first(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        for question_id, due in [("late", "2026-02-01"), ("later", "2026-01-01"), ("future", "2026-04-01")]:
+            store.record_review(review(question_id), card(question_id, f"{due}T00:00:00.000000+00:00"))
+        assert [c.question_id for c in store.due_cards(NOW)] == ["later", "late"]
