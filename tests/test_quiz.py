@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from itertools import pairwise
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from pathlib import Path
 
 from il6cli.content import load_course
