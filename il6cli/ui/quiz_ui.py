@@ -55,7 +55,7 @@ class QuizRunner:
         new = sum(1 for q in queue if self.session.store.card(q.id) is None)
         cram = self.session.settings.cram
         mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
-        self.console.print(f"[bold]{len(queue)} questions[/bold]: {mode}. "
+        self.console.print(f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. "
                            + ("Ctrl-C ends the session; every answer is saved as you go."
                               if self.interactive else "Type 'u' to undo the last answer."))
         position = 0

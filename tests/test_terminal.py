@@ -1,0 +1,154 @@
+"""The real terminal: `il6 learn` and `il6 quiz` driven through questionary prompts in a pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .conftest import FIXTURE_COURSE
+
+IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
+ENTER = "\r"
+
+
+def spawn(home: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=15,
+                          dimensions=(40, 100))
+    return child
+
+
+def choose(child: pexpect.spawn, key: str) -> None:
+    """Press a questionary shortcut key, then Enter to confirm it."""
+    child.send(key)
+    child.send(ENTER)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
+def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
+    child = spawn(home, "learn")
+    child.expect("The course")
+    child.expect("Basics of the demo subject")
+    child.expect("Where next")
+    choose(child, "n")
+    child.expect("Signaling in the demo")
+    child.expect("Where next")
+    choose(child, "b")
+    child.expect("Basics of the demo subject")
+    child.expect("Where next")
+    choose(child, "q")
+    child.expect("Progress saved")
+    assert finish(child) == 0
+    db = sqlite3.connect(home / "progress.db")
+    assert {row[0] for row in db.execute("SELECT section_id FROM sections_read")} == {"basics", "signaling"}
+    assert db.execute("SELECT value FROM settings WHERE key = 'position'").fetchone()[0] == "basics"
+
+    child = spawn(home, "learn", "--list")
+    out = child.read()
+    assert "✓" in out and "basics" in out
+
+
+def test_learn_picks_a_section_from_the_list(home: Path) -> None:
+    child = spawn(home, "learn", "signaling")
+    child.expect("Signaling in the demo")
+    child.expect("Where next")
+    choose(child, "c")
+    child.expect("Which section")
+    child.send("1")
+    child.send(ENTER)
+    child.expect("Basics of the demo subject")
+    child.expect("Where next")
+    choose(child, "q")
+    assert finish(child) == 0
+
+
+PROMPTS = {
+    "Which receptor binds the ligand?": "mcq",
+    "The beta chain binds the ligand on its own.": "tf",
+    "Which chain signals inside the cell?": "typed",
+    "Describe what the alpha receptor does.": "recall",
+}
+
+
+def answer_next(child: pexpect.spawn) -> str:
+    """Wait for the next question, answer it correctly, return its kind."""
+    child.expect([re.escape(p) for p in PROMPTS])
+    kind = PROMPTS[child.after]
+    if kind == "mcq":
+        child.expect(r"(\d)\) Alpha receptor")
+        choose(child, child.match.group(1))
+    elif kind == "tf":
+        child.expect("True or false")
+        choose(child, "f")
+    elif kind == "typed":
+        child.expect("Your answer")
+        child.send("Beta-chain" + ENTER)
+    else:
+        child.expect("press any key")
+        child.send(" ")
+        child.expect("How well did you recall it")
+        child.send(ENTER)  # the default is Good
+    return kind
+
+
+def test_quiz_every_type_undo_ctrl_c_and_restart_keep_every_answer(home: Path) -> None:
+    child = spawn(home, "quiz", "--section", "basics", "--seed", "2")
+    child.expect("4 questions")
+    first = answer_next(child)
+    child.expect("Next")
+    choose(child, "u")  # undo the first answer: the same question comes back
+    child.expect("Undone")
+    assert answer_next(child) == first
+    child.expect("Next")
+    child.send(ENTER)
+    kinds = {first}
+    for _ in range(2):
+        kinds.add(answer_next(child))
+        child.expect("Next")
+        child.send(ENTER)
+    child.expect([re.escape(p) for p in PROMPTS])  # the fourth question is on screen
+    child.sendintr()
+    child.expect("Session over")
+    child.expect("Answered 3")
+    assert finish(child) == 0
+    db = sqlite3.connect(home / "progress.db")
+    rows = db.execute("SELECT question_id, rating FROM reviews ORDER BY id").fetchall()
+    assert len(rows) == 3 and len({r[0] for r in rows}) == 3  # the undone answer is gone, none twice
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    child = spawn(home, "quiz", "--section", "basics", "--seed", "2")
+    child.expect("1 question")
+    last = answer_next(child)
+    child.expect("Next")
+    child.send(ENTER)
+    child.expect("Session over")
+    assert finish(child) == 0
+    assert kinds | {last} == set(PROMPTS.values())
+    assert db.execute("SELECT count(DISTINCT question_id) FROM reviews").fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("key", ["e", "h"])
+def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None:
+    child = spawn(home, "quiz", "--section", "signaling", "--seed", "1", "--limit", "1")
+    child.expect("Trans-signaling uses a soluble receptor")
+    choose(child, "t")
+    child.expect("Correct")
+    child.expect("Next")
+    choose(child, key)
+    child.expect("Session over")
+    assert finish(child) == 0
+    rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()
+    assert rating == [(4,)] if key == "e" else [(2,)]
