@@ -1,0 +1,109 @@
+"""The shipped course meets the bar for content: size, coverage and item-writing quality."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from il6cli.content import default_content_dir, load_course
+from il6cli.model import Course, QuestionType
+from il6cli.search import TopicIndex, normalize
+
+REQUIRED_SECTIONS = ["overview", "functions", "signaling", "sources", "inflammation", "insulin", "adipose",
+                     "liver", "exercise", "cardiovascular", "conditions", "research", "big-picture"]
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(default_content_dir())
+
+
+def test_every_part_of_the_article_has_its_section_in_order(course: Course) -> None:
+    assert [s.id for s in course.sections] == REQUIRED_SECTIONS
+
+
+@pytest.mark.parametrize("section_id", REQUIRED_SECTIONS)
+def test_each_section_meets_the_minimums(course: Course, section_id: str) -> None:
+    section = course.section(section_id)
+    words = len(re.findall(r"\w+", section.summary))
+    assert 2 <= len(section.objectives) <= 4
+    assert 150 <= words <= 400, f"summary has {words} words"
+    assert len(section.facts) >= 8 and all(fact.references for fact in section.facts)
+    assert len(section.topics) >= 4
+    assert len(section.questions) >= 12
+    assert len({q.type for q in section.questions}) >= 3
+
+
+def test_course_totals(course: Course) -> None:
+    assert len(course.topics) >= 70
+    assert len(course.questions) >= 180
+
+
+def test_no_two_prompts_alike(course: Course) -> None:
+    prompts = Counter(normalize(q.prompt) for q in course.questions)
+    assert [p for p, n in prompts.items() if n > 1] == []
+
+
+def test_choices_are_distinct(course: Course) -> None:
+    for question in course.questions:
+        if question.type is QuestionType.MULTIPLE_CHOICE:
+            assert len({normalize(c) for c in question.choices}) == len(question.choices), question.id
+
+
+def test_the_correct_choice_is_not_usually_the_longest(course: Course) -> None:
+    mcqs = [q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE]
+    longest = [q.id for q in mcqs if max(q.choices, key=len) == q.answer]
+    assert len(longest) <= 0.4 * len(mcqs), longest
+
+
+def test_true_false_answers_are_balanced(course: Course) -> None:
+    answers = [q.answer for q in course.questions if q.type is QuestionType.TRUE_FALSE]
+    share = sum(1 for a in answers if a is True) / len(answers)
+    assert 0.35 <= share <= 0.65, f"{share:.0%} true"
+
+
+def test_every_topic_is_tested_or_linked_from_a_tested_topic(course: Course) -> None:
+    tested = {q.topic_id for q in course.questions}
+    linked = {rid for t in course.topics if t.id in tested for rid in t.related}
+    assert [t.id for t in course.topics if t.id not in tested | linked] == []
+
+
+def test_every_topic_has_references_and_a_real_explanation(course: Course) -> None:
+    for topic in course.topics:
+        assert topic.references, topic.id
+        assert len(topic.explanation.split()) >= 30, topic.id
+
+
+def test_identifiers_look_like_identifiers(course: Course) -> None:
+    """A DOI starts with 10. and a PMID is digits; anything else is a typo (we never invent them)."""
+    for section in course.sections:
+        for fact in section.facts:
+            for ref in fact.references:
+                assert ref.doi is None or re.fullmatch(r"10\.\d{4,9}/\S+", ref.doi), ref.key
+                assert ref.pmid is None or ref.pmid.isdigit(), ref.key
+                assert 1900 < ref.year <= 2026, ref.key
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("trans signalling", "trans-signaling"),
+        ("IL6R", "il-6-receptor"),
+        ("c reactive protein", "c-reactive-protein"),
+        ("gp 130", "gp130"),
+        ("tocilizumb", "tocilizumab"),
+        ("CRP", "c-reactive-protein"),
+        ("SOCS-3", "socs3"),
+        ("NAFLD", "masld"),
+        ("haematopoiesis", "hematopoiesis"),
+        ("TNF alpha", "tnf-alpha"),
+        ("myokine", "myokine"),
+        ("CANTOS", "cantos"),
+    ],
+)
+def test_explain_answers_what_students_type(course: Course, query: str, expected: str) -> None:
+    found = TopicIndex(course).lookup(query)
+    assert found.topic is not None, (query, [t.id for t in found.candidates], [t.id for t in found.suggestions])
+    assert found.topic.id == expected

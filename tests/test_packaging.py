@@ -1,0 +1,54 @@
+"""What a user installs: the built wheel carries the course, and commands import only what they use."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURE_COURSE, REPO
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    script = (
+        "import sys\n"
+        "from il6cli.cli import app\n"
+        f"try:\n    app({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**os.environ, "IL6_CONTENT": str(FIXTURE_COURSE)})
+    return set(done.stderr.split())
+
+
+@pytest.mark.parametrize("args", [("explain", "tocilizumab"), ("learn", "basics", "--plain"), ("topics",)])
+def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[str, ...]) -> None:
+    loaded = modules_loaded_by(*args)
+    assert "il6cli.content" in loaded  # the probe really ran the command
+    assert not {"questionary", "prompt_toolkit", "fsrs", "sqlite3"} & loaded
+
+
+def test_the_wheel_installs_into_a_fresh_venv_and_answers(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+                   check=True, capture_output=True)
+    (wheel,) = wheels.glob("il6-*.whl")
+    venv.create(tmp_path / "venv", with_pip=True)
+    bin_dir = tmp_path / "venv" / "bin"
+    subprocess.run([str(bin_dir / "pip"), "install", "-q", "--disable-pip-version-check", str(wheel)], check=True,
+                   capture_output=True)
+    env = {k: v for k, v in os.environ.items() if k != "IL6_CONTENT"} | {"IL6_HOME": str(tmp_path / "home")}
+    explained = subprocess.run([str(bin_dir / "il6"), "explain", "gp130"], capture_output=True, text=True, env=env,
+                               cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    assert "gp130" in explained.stdout and "References:" in explained.stdout
+    validated = subprocess.run([str(bin_dir / "il6"), "validate"], capture_output=True, text=True, env=env,
+                               cwd=tmp_path)
+    assert validated.returncode == 0 and validated.stdout.startswith("OK: ")
+    module = subprocess.run([str(bin_dir / "python"), "-m", "il6cli", "--help"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path)
+    assert module.returncode == 0 and "explain" in module.stdout
