@@ -152,3 +152,29 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     assert finish(child) == 0
     rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()
     assert rating == [(4,)] if key == "e" else [(2,)]
+
+
+def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
+    child = spawn(home, "learn", "signaling")
+    child.expect("Where next")
+    choose(child, "z")
+    child.expect("3 questions")
+    child.expect("Signaling in the demo")  # the quiz's header names the section of each question
+    child.sendintr()
+    child.expect("Session over")
+    assert finish(child) == 0
+
+
+def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
+    child = spawn(home, "quiz", "--section", "basics", "--seed", "2")
+    for _ in range(2):
+        answer_next(child)
+        child.expect("Next")
+        child.send(ENTER)
+    child.expect([re.escape(p) for p in PROMPTS])
+    child.kill(9)  # SIGKILL: no handler runs, no summary
+    child.close(force=True)
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 2
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
