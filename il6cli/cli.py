@@ -70,10 +70,10 @@ def boundary() -> Iterator[None]:
 # --- shared helpers --------------------------------------------------------------------------------------
 
 
-def load(content: Path | None) -> Course:
+def load(content: Path | None, use_cache: bool = True) -> Course:
     from .content import load_course, resolve_content_dir
 
-    return load_course(resolve_content_dir(str(content) if content else None))
+    return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
 
 
 def find_section(course: Course, name: str) -> Section:
@@ -244,7 +244,7 @@ def validate(
 ) -> None:
     """Check a content folder and report every problem as FILE:LINE: field: message."""
     with boundary():
-        course = load(directory or content)
+        course = load(directory or content, use_cache=False)  # an author wants the files checked, always
         facts = sum(len(s.facts) for s in course.sections)
         sys.stdout.write(f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
                          f"{len(course.questions)} questions, {facts} facts\n")

@@ -122,12 +122,37 @@ def section_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: (int(SECTION_FILE.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
 
 
-def load_course(directory: Path) -> Course:
+def load_course(directory: Path, use_cache: bool = True) -> Course:
+    """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
+    files = _read_all(section_files(directory))
+    if not use_cache:
+        return _load_files(files)
+    from . import cache
+
+    key = cache.content_key(files)
+    course = cache.load(directory, key)
+    if course is None:
+        course = _load_files(files)
+        cache.save(directory, key, course)
+    return course
+
+
+def _read_all(paths: list[Path]) -> dict[Path, bytes]:
+    files = {}
+    for path in paths:
+        try:
+            files[path] = path.read_bytes()
+        except OSError as error:
+            raise ContentError([Problem(str(path), 1, "file", f"cannot be read: {error.strerror}")]) from None
+    return files
+
+
+def _load_files(files: dict[Path, bytes]) -> Course:
     """Parse and validate every section file; raise `ContentError` with every problem found."""
     problems: list[Problem] = []
     parsed: list[tuple[Path, str, dict[str, Any]]] = []
-    for path in section_files(directory):
-        text, document, file_problems = _parse(path)
+    for path, raw in files.items():
+        text, document, file_problems = _parse(path, raw)
         problems += file_problems
         if document is not None:
             located = _check_section(path, document)
@@ -145,12 +170,8 @@ def load_course(directory: Path) -> Course:
 # --- parsing ---------------------------------------------------------------------------------------------
 
 
-def _parse(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]]:
+def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Problem]]:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return "", None, [Problem(name, 1, "file", f"cannot be read: {error.strerror}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -134,3 +134,20 @@ def test_missing_or_empty_folder(tmp_path: Path) -> None:
         load_course(tmp_path / "nowhere")
     with pytest.raises(Il6Error, match="no section files"):
         load_course(tmp_path)
+
+
+def test_the_cache_is_never_stale(course_dir: Path) -> None:
+    assert load_course(course_dir).sections[0].title == "Basics of the demo subject"
+    edit(course_dir / "01-basics.yaml", "title: Basics of the demo subject", "title: Basics, revised")
+    assert load_course(course_dir).sections[0].title == "Basics, revised"
+    edit(course_dir / "01-basics.yaml", "number: 1", "number: x")
+    with pytest.raises(ContentError):
+        load_course(course_dir)  # a broken edit is reported, not hidden behind the old cache
+
+
+def test_a_corrupt_cache_is_ignored(course_dir: Path, home: Path) -> None:
+    load_course(course_dir)
+    (slot,) = (home / "cache").glob("course-*.pickle")
+    slot.write_bytes(b"garbage")
+    assert load_course(course_dir).sections[0].id == "basics"
+    assert slot.read_bytes() != b"garbage"  # rebuilt
