@@ -155,6 +155,7 @@ class Session:
             question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
             answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
             duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
+            state_before=before.state if before else None,
         )
         after: CardRow | None = None
         if not self.settings.cram:

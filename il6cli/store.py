@@ -22,6 +22,8 @@ APPLICATION_ID = 0x494C3601  # marks a SQLite file as an il6 progress database (
 BUSY_TIMEOUT_SECONDS = 5.0
 DB_NAME = "progress.db"
 
+REVIEW_STATE = 2  # fsrs.State.Review: a card past its learning steps; its reviews measure true retention
+
 # Ordered, append-only: migration N brings the schema from version N-1 to N (kept in PRAGMA user_version).
 MIGRATIONS: list[list[str]] = [
     [  # 1: reading progress
@@ -56,9 +58,36 @@ MIGRATIONS: list[list[str]] = [
                reviewed_at TEXT NOT NULL,
                duration_ms INTEGER,
                cram INTEGER NOT NULL DEFAULT 0,
-               card_before TEXT)""",
+               card_before TEXT,
+               state_before INTEGER)""",
         "CREATE INDEX reviews_time ON reviews (reviewed_at)",
         "CREATE INDEX reviews_question ON reviews (question_id)",
+        # Per-day totals kept by triggers, so stats never scan the log however long it grows, and undo,
+        # reset and imports (which insert or delete reviews) keep them right without code of their own.
+        """CREATE TABLE review_days (
+               day TEXT PRIMARY KEY,
+               reviews INTEGER NOT NULL,
+               cram INTEGER NOT NULL,
+               mature_reviews INTEGER NOT NULL,
+               mature_recalled INTEGER NOT NULL)""",
+        f"""CREATE TRIGGER reviews_counted AFTER INSERT ON reviews BEGIN
+               INSERT INTO review_days (day, reviews, cram, mature_reviews, mature_recalled)
+               VALUES (substr(NEW.reviewed_at, 1, 10), 1, NEW.cram,
+                       NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE},
+                       NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE} AND NEW.rating > 1)
+               ON CONFLICT (day) DO UPDATE SET
+                   reviews = reviews + 1, cram = cram + excluded.cram,
+                   mature_reviews = mature_reviews + excluded.mature_reviews,
+                   mature_recalled = mature_recalled + excluded.mature_recalled;
+           END""",
+        f"""CREATE TRIGGER reviews_uncounted AFTER DELETE ON reviews BEGIN
+               UPDATE review_days SET
+                   reviews = reviews - 1, cram = cram - OLD.cram,
+                   mature_reviews = mature_reviews - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE}),
+                   mature_recalled = mature_recalled
+                       - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE} AND OLD.rating > 1)
+               WHERE day = substr(OLD.reviewed_at, 1, 10);
+           END""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -114,6 +143,7 @@ class ReviewRow:
     duration_ms: int | None
     cram: bool
     card_before: str | None  # the card's JSON before this review, so an undo can restore it exactly
+    state_before: int | None = None  # the card's FSRS state before this review (None: a new card)
 
 
 class Store:
@@ -266,10 +296,11 @@ class Store:
         with self._transaction():
             cursor = self.db.execute(
                 """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                        duration_ms, cram, card_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                        duration_ms, cram, card_before, state_before)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (review.question_id, review.section_id, review.rating,
                  None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
-                 review.duration_ms, int(review.cram), review.card_before),
+                 review.duration_ms, int(review.cram), review.card_before, review.state_before),
             )
             if card is not None:
                 self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
@@ -294,16 +325,16 @@ class Store:
 
     def review_count(self) -> int:
         with _translated(self.path):
-            return int(self.db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+            return int(self.db.execute("SELECT coalesce(sum(reviews), 0) FROM review_days").fetchone()[0])
 
     def reviews(self) -> list[ReviewRow]:
         """The whole log, oldest first (for export and tests; commands aggregate in SQL instead)."""
         with _translated(self.path):
             rows = self.db.execute(
                 """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                          card_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
-        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b)
-                for q, s, r, c, a, t, d, cr, b in rows]
+                          card_before, state_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
+        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb)
+                for q, s, r, c, a, t, d, cr, b, sb in rows]
 
     # --- statistics, aggregated in SQL so that a long log is never read into Python ----------------------
 
@@ -311,7 +342,7 @@ class Store:
         ids = json.dumps(list(question_ids))
         with _translated(self.path):
             reviews, cram = self.db.execute(
-                "SELECT count(*), coalesce(sum(cram), 0) FROM reviews").fetchone()
+                "SELECT coalesce(sum(reviews), 0), coalesce(sum(cram), 0) FROM review_days").fetchone()
             seen, due = self.db.execute(
                 """SELECT count(*), coalesce(sum(due <= ?), 0) FROM cards
                    WHERE question_id IN (SELECT value FROM json_each(?))""", (iso(now), ids)).fetchone()
@@ -322,9 +353,8 @@ class Store:
         """(recalled, reviewed) over scheduled reviews of cards that were already in review state."""
         with _translated(self.path):
             row = self.db.execute(
-                """SELECT coalesce(sum(rating > 1), 0), count(*) FROM reviews
-                   WHERE cram = 0 AND card_before IS NOT NULL
-                     AND json_extract(card_before, '$.state') = 2""").fetchone()
+                "SELECT coalesce(sum(mature_recalled), 0), coalesce(sum(mature_reviews), 0) FROM review_days"
+            ).fetchone()
         return int(row[0]), int(row[1])
 
     def section_counts(self, now: datetime, question_ids: Sequence[str], mature_days: float
@@ -352,9 +382,8 @@ class Store:
 
     def reviews_per_day(self, since: datetime) -> dict[str, int]:
         with _translated(self.path):
-            rows = self.db.execute(
-                "SELECT substr(reviewed_at, 1, 10), count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY 1",
-                (iso(since),)).fetchall()
+            rows = self.db.execute("SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0",
+                                   (iso(since)[:10],)).fetchall()
         return {day: int(count) for day, count in rows}
 
 
@@ -366,6 +395,7 @@ class Store:
                 self.db.execute("DELETE FROM cards")
                 self.db.execute("DELETE FROM sections_read")
                 self.db.execute("DELETE FROM settings WHERE key = 'position'")
+                self.db.execute("DELETE FROM review_days")
                 return int(removed)
             marks = ",".join("?" * len(section_ids))
             removed = self.db.execute(f"DELETE FROM reviews WHERE section_id IN ({marks})", section_ids).rowcount
