@@ -7,7 +7,6 @@ message on stderr and an exit code. Heavy modules are imported inside the comman
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +104,8 @@ def now() -> Any:
 
 
 def print_json(data: object) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -148,9 +149,9 @@ def learn(
 
                 sys.stdout.write(sections_text(course, read))
             else:
-                from .ui import render
+                from .ui import make_console, render
 
-                render.make_console().print(render.sections_table(course, read))
+                make_console().print(render.sections_table(course, read))
             return
         if plain or not interactive():
             from .ui.plain import section_text
@@ -164,12 +165,12 @@ def learn(
             sys.stdout.write(section_text(target, course))
             return
         from .store import Store
-        from .ui import render
+        from .ui import make_console, render
         from .ui.learn import walk
         from .ui.prompts import make_prompter
 
         with Store.open() as store:
-            quiz_on = walk(course, store, target, render.make_console(), make_prompter(True), now)
+            quiz_on = walk(course, store, target, make_console(), make_prompter(True), now)
         if quiz_on is not None:
             run_quiz(course, sections=[quiz_on.id])
 
@@ -198,9 +199,9 @@ def explain(
 
             sys.stdout.write(topic_text(found.topic, course))
         else:
-            from .ui import render
+            from .ui import make_console, render
 
-            render.make_console().print(render.topic_view(found.topic, course, found.corrected_from))
+            make_console().print(render.topic_view(found.topic, course, found.corrected_from))
 
 
 def _not_found(query: str, candidates: list[Topic], suggestions: list[Topic]) -> NoReturn:
@@ -231,9 +232,9 @@ def topics(as_json: JsonOption = False, plain: PlainOption = False, content: Con
 
             sys.stdout.write(topics_text(course))
         else:
-            from .ui import render
+            from .ui import make_console, render
 
-            render.make_console().print(render.topics_table(course))
+            make_console().print(render.topics_table(course))
 
 
 @app.command()
@@ -256,7 +257,7 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
 
     from .quiz import Session, Settings
     from .store import Store
-    from .ui import render
+    from .ui import make_console
     from .ui.prompts import make_prompter
     from .ui.quiz_ui import QuizRunner
 
@@ -268,7 +269,7 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
                             retention=kept)
         session = Session(course, store, settings, random.Random(seed))
         tty = interactive()
-        QuizRunner(session, render.make_console(), make_prompter(tty), now, tty).run()
+        QuizRunner(session, make_console(), make_prompter(tty), now, tty).run()
 
 
 @app.command()
@@ -304,10 +305,10 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
         if as_json:
             print_json(result.to_json())
             return
-        from .ui import render
+        from .ui import make_console
         from .ui.stats_ui import stats_view
 
-        render.make_console(plain=plain).print(stats_view(result))
+        make_console(plain=plain).print(stats_view(result))
 
 
 @app.command()

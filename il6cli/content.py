@@ -13,15 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ContentError, Il6Error, Problem
 from .model import Course, Fact, Question, QuestionType, Reference, Section, Topic
-
-try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
 
 SECTION_FILE = re.compile(r"^(\d+)-[A-Za-z0-9_-]+\.yaml$")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
@@ -170,7 +163,18 @@ def _load_files(files: dict[Path, bytes]) -> Course:
 # --- parsing ---------------------------------------------------------------------------------------------
 
 
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, imported only when a file must really be parsed (a cache miss)."""
+    import yaml
+
+    try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader
+
+
 def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Problem]]:
+    yaml, loader = _yaml()
     name = str(path)
     try:
         text = raw.decode("utf-8")
@@ -178,7 +182,7 @@ def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Pro
         line = raw.count(b"\n", 0, error.start) + 1
         return "", None, [Problem(name, line, "file", "is not UTF-8 text (save it as UTF-8)")]
     try:
-        document = yaml.load(text, Loader=SafeLoader)
+        document = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -200,12 +204,15 @@ def _locate(path: Path, text: str, located: list[tuple[Path_, str]]) -> list[Pro
     """Turn (field path, message) pairs into problems with line numbers, composing YAML nodes only now."""
     if not located:
         return []
-    root = yaml.compose(text, Loader=SafeLoader)
+    yaml, loader = _yaml()
+    root = yaml.compose(text, Loader=loader)
     return [Problem(str(path), _line_of(root, field_path), _dotted(field_path), message)
             for field_path, message in located]
 
 
 def _line_of(node: Any, field_path: Path_) -> int:
+    import yaml
+
     line = node.start_mark.line + 1 if node is not None else 1
     for step in field_path:
         if isinstance(node, yaml.MappingNode):

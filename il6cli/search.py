@@ -7,10 +7,8 @@ British/American spelling, so "Trans signalling", "trans-signaling" and "TRANSSI
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from .model import Course, Topic
 
@@ -35,8 +33,12 @@ SPELLING = [
 
 
 def normalize(text: str) -> str:
-    text = "".join(GREEK.get(ch, ch) for ch in text.lower())
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower()
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(GREEK.get(ch, ch) for ch in text)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     for pattern, replacement in SPELLING:
         text = pattern.sub(replacement, text)
     return re.sub(r"[^a-z0-9]", "", text)
@@ -90,6 +92,8 @@ class TopicIndex:
 
     def scores(self, wanted: str) -> list[tuple[float, Topic]]:
         """Each topic's best similarity to the query, best first (ties in course order)."""
+        from difflib import SequenceMatcher  # only a misspelt query pays for it
+
         best: dict[str, tuple[float, int, Topic]] = {}
         order = {topic.id: index for index, topic in enumerate(self.topics)}
         matcher = SequenceMatcher(autojunk=False)

@@ -11,7 +11,6 @@ from datetime import datetime
 from enum import Enum
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
@@ -21,6 +20,7 @@ from ..quiz import LEECH_FAILURES, Answered, Session, Summary, grade_typed, pars
 from ..scheduler import Grade
 from ..store import parse_iso
 from .prompts import Choice, Prompter
+from .prose import prose
 
 
 class Control(Enum):
@@ -144,7 +144,7 @@ class QuizRunner:
             line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
             if isinstance(line, Control):
                 return line
-        self.console.print(Panel(Markdown(str(question.answer)), title="Answer", title_align="left",
+        self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left",
                                  border_style="cyan"))
         if self.interactive:
             grade = self.prompter.select("How well did you recall it?",
@@ -181,7 +181,7 @@ class QuizRunner:
         self.explain(question, answered)
 
     def explain(self, question: Question, answered: Answered) -> None:
-        self.console.print(Markdown(question.explanation))  # Markdown reflows the YAML's hard line breaks
+        self.console.print(prose(question.explanation))
         topic = self.session.course.topics_by_id[question.topic_id]
         line = f"[dim]Read more: [green]il6 explain {topic.id}[/green] ({escape(topic.title)})"
         if answered.due:

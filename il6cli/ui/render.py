@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..model import Course, Section, Topic
-
-
-def make_console(stderr: bool = False, plain: bool = False) -> Console:
-    # rich already honours NO_COLOR and TERM=dumb; --plain turns colour and markup off explicitly
-    return Console(stderr=stderr, no_color=plain or None, highlight=False, emoji=False)
+from .prose import prose
 
 
 def section_view(section: Section, course: Course, read: dict[str, str] | None = None) -> RenderableType:
@@ -24,7 +19,7 @@ def section_view(section: Section, course: Course, read: dict[str, str] | None =
         Text("By the end of this section you can:", style="bold"),
         *[Text(f"  • {objective}") for objective in section.objectives],
         Text(""),
-        Markdown(section.summary),
+        prose(section.summary),
         Text(""),
     ]
     facts = Table(show_header=False, box=None, padding=(0, 1), expand=True)
@@ -64,7 +59,7 @@ def topic_view(topic: Topic, course: Course, corrected_from: str | None = None) 
     parts.append(Text(f"Section {section.number}: {section.title}   il6 learn {section.id}", style="dim"))
     if topic.aliases:
         parts.append(Text("Also called: " + ", ".join(topic.aliases), style="italic"))
-    parts += [Text(""), Markdown(topic.explanation), Text("")]
+    parts += [Text(""), prose(topic.explanation), Text("")]
     if topic.related:
         related = Table(show_header=False, box=None, padding=(0, 2))
         for rid in topic.related:

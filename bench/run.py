@@ -1,0 +1,187 @@
+"""The benchmark: il6's commands against the floor (a minimal Typer + rich program), in the same run.
+
+Each command is run alternately with its floor so that machine drift cancels; the median of --runs runs after
+a warm-up is reported, as wall time and peak memory (max RSS), and as a ratio to the floor. Then the scale
+case (10,000 questions, 1,000,000 reviews; see generate.py) as ratios to the small case.
+
+    .venv/bin/python bench/run.py            # prints the tables and writes bench/RESULTS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pexpect
+
+HERE = Path(__file__).parent
+PY = sys.executable
+IL6 = shutil.which("il6", path=str(Path(PY).parent)) or "il6"
+FIRST_QUESTION = re.compile(r"Your answer|True or false|Think of your answer")
+
+
+def run_piped(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one whole process, stdout to /dev/null."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss
+
+
+def run_until(argv: list[str], env: dict[str, str], marker: re.Pattern[str] | str) -> tuple[float, int]:
+    """Seconds until `marker` appears in a pseudo-terminal (what a user waits for); memory not measured."""
+    start = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env={**env, "TERM": "xterm"}, encoding="utf-8", timeout=60,
+                          dimensions=(40, 100))
+    child.expect(marker)
+    elapsed = time.perf_counter() - start
+    child.terminate(force=True)
+    return elapsed, 0
+
+
+def median_pair(measure: Callable[[], tuple[float, int]], floor: Callable[[], tuple[float, int]], runs: int
+                ) -> tuple[tuple[float, int], tuple[float, int]]:
+    measure(), floor()  # warm-up: page cache, .pyc files, the course cache
+    ours, base = [], []
+    for _ in range(runs):
+        ours.append(measure())
+        base.append(floor())
+    return _median(ours), _median(base)
+
+
+def _median(samples: list[tuple[float, int]]) -> tuple[float, int]:
+    return statistics.median(s[0] for s in samples), int(statistics.median(s[1] for s in samples))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--scale-dir", type=Path, default=HERE / ".scale")
+    parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--write", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+
+    small_home = HERE / ".small-home"
+    shutil.rmtree(small_home, ignore_errors=True)
+    subprocess.run([PY, str(HERE / "small.py"), str(small_home)], check=True)
+    base_env = {k: v for k, v in os.environ.items() if k not in ("IL6_CONTENT", "NO_COLOR")}
+    env = base_env | {"IL6_HOME": str(small_home)}
+
+    floor = [PY, str(HERE / "floor.py"), "world"]
+    floor_quiz = [PY, str(HERE / "floor_quiz.py"), "world"]
+    commands: list[tuple[str, list[str]]] = [
+        ("il6 --help", ["--help"]),
+        ("il6 explain gp130", ["explain", "gp130"]),
+        ("il6 learn signaling --plain", ["learn", "signaling", "--plain"]),
+        ("il6 topics", ["topics"]),
+        ("il6 validate", ["validate"]),
+        ("il6 stats", ["stats"]),
+    ]
+    rows, small_times = [], {}
+    for label, argv in commands:
+        (ours, our_mem), (base, base_mem) = median_pair(
+            lambda a=argv: run_piped([IL6, *a], env), lambda: run_piped(floor, env), args.runs)  # type: ignore[misc]
+        small_times[label] = ours
+        rows.append((label, ours, base, our_mem, base_mem, "floor"))
+        print(f"{label:32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x floor   {our_mem / 1024:5.1f} MB "
+              f"(floor {base_mem / 1024:.1f} MB)", flush=True)
+    (ours, _), (base, _) = median_pair(lambda: run_until([IL6, "quiz", "--seed", "1"], env, FIRST_QUESTION),
+                                       lambda: run_until(floor_quiz, env, "Pick one"), args.runs)
+    small_times["il6 quiz (to first question)"] = ours
+    rows.append(("il6 quiz (to first question)", ours, base, 0, 0, "quiz floor"))
+    print(f"{'il6 quiz (to first question)':32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x quiz floor", flush=True)
+
+    load_ms = course_load_ms()
+    print(f"loading the installed course: {load_ms:.1f} ms (median, cached)")
+
+    scale_rows = []
+    if not args.no_scale:
+        if not (args.scale_dir / "home" / "progress.db").exists():
+            subprocess.run([PY, str(HERE / "generate.py"), "--out", str(args.scale_dir)], check=True)
+        scale_env = base_env | {"IL6_HOME": str(args.scale_dir / "home")}
+        content = ["--content", str(args.scale_dir / "content")]
+        for label, argv in [*commands[1:], ("il6 quiz (to first question)", ["quiz"])]:
+            if argv[0] == "quiz":
+                samples = [run_until([IL6, "quiz", "--seed", "1", *content], scale_env, FIRST_QUESTION)
+                           for _ in range(args.runs + 1)][1:]
+            else:
+                target = [IL6, *argv, *(["/dev/null"] if False else []), *content]
+                if argv[0] == "explain":
+                    target = [IL6, "explain", "s050-t05", *content]
+                elif argv[0] == "learn":
+                    target = [IL6, "learn", "s050", "--plain", *content]
+                samples = [run_piped(target, scale_env) for _ in range(args.runs + 1)][1:]
+            wall, mem = _median(samples)
+            scale_rows.append((label, wall, small_times[label], mem))
+            print(f"scale {label:32} {wall * 1000:6.0f} ms  {wall / small_times[label]:4.2f}x small", flush=True)
+
+    write_results(args.write, rows, scale_rows, load_ms, args.runs)
+
+
+def course_load_ms() -> float:
+    script = ("import time\nfrom il6cli.content import load_course, default_content_dir\n"
+              "d = default_content_dir(); load_course(d); s = []\n"
+              "for _ in range(21):\n    t = time.perf_counter(); load_course(d); s.append(time.perf_counter() - t)\n"
+              "print(sorted(s)[10] * 1000)")
+    return float(subprocess.run([PY, "-c", script], capture_output=True, text=True, check=True).stdout)
+
+
+def write_results(path: Path, rows: list[tuple[str, float, float, int, int, str]],
+                  scale_rows: list[tuple[str, float, float, int]], load_ms: float, runs: int) -> None:
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.system()} {platform.machine()} "
+        f"({os.cpu_count()} cores, {cpu}), Python {platform.python_version()}; median of {runs} runs after a "
+        "warm-up, each command alternated with its floor. Reproduce with:",
+        "",
+        "    .venv/bin/pip install -e '.[test]' && .venv/bin/python bench/run.py",
+        "",
+        "Floor: `bench/floor.py`, a minimal Typer command with one string argument that prints with rich. Quiz "
+        "floor: `bench/floor_quiz.py`, the same plus questionary and fsrs, showing one select prompt. Commands "
+        "run with stdout to /dev/null (memory is peak RSS); the quiz runs in a pseudo-terminal and is timed to "
+        "its first question.",
+        "",
+        "| command | wall | floor | ratio | target | peak memory | floor memory |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    targets = {"il6 explain gp130": 1.10, "il6 learn signaling --plain": 1.10, "il6 topics": 1.10,
+               "il6 quiz (to first question)": 1.15}
+    for label, ours, base, mem, base_mem, _ in rows:
+        target = targets.get(label)
+        verdict = "" if target is None else (f"≤ {target:.2f} ✓" if ours / base <= target else f"≤ {target:.2f} ✗")
+        memory = f"{mem / 1024:.1f} MB" if mem else "n/a (pty)"
+        floor_memory = f"{base_mem / 1024:.1f} MB" if base_mem else "n/a"
+        lines.append(f"| `{label}` | {ours * 1000:.0f} ms | {base * 1000:.0f} ms | {ours / base:.2f}× | {verdict} | "
+                     f"{memory} | {floor_memory} |")
+    lines += ["", f"Loading the installed course (cached, in-process median of 21): **{load_ms:.1f} ms** "
+              "(target < 10 ms).", ""]
+    if scale_rows:
+        lines += ["## Scale: 10,000 questions in 100 sections, 1,000,000 reviews over 10,000 cards", "",
+                  "Generated by `bench/generate.py`; the same commands as ratios to the small case above.", "",
+                  "| command | scale wall | small wall | ratio | peak memory |", "|---|---|---|---|---|"]
+        for label, wall, small, mem in scale_rows:
+            memory = f"{mem / 1024:.1f} MB" if mem else "n/a (pty)"
+            lines.append(f"| `{label}` | {wall * 1000:.0f} ms | {small * 1000:.0f} ms | {wall / small:.2f}× | "
+                         f"{memory} |")
+    path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
