@@ -21,7 +21,7 @@ ENTER = "\r"
 def spawn(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=15,
+    child = pexpect.spawn(IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=30,
                           dimensions=(40, 100))
     return child
 
