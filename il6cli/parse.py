@@ -1,0 +1,409 @@
+"""Parse and validate section files; build the `Course`.
+
+Validation runs on the plain parsed data (fast: libyaml's CSafeLoader builds it). Only when something is wrong
+do we parse the file a second time into YAML nodes, to turn each problem's field path into a line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .content import SECTION_FILE
+from .errors import ContentError, Problem
+from .model import Course, Fact, Question, QuestionType, Reference, Section, Topic
+
+SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+MAX_DIAGRAM_WIDTH = 76
+MIN_CHOICES, MAX_CHOICES = 2, 6
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a content file is checked: its kind, whether required, and nested fields."""
+
+    kind: str  # text | slug | int | bool | text_list | slug_list | any | object_list | object_map
+    required: bool = True
+    fields: Mapping[str, Field] | None = None
+    description: str = ""
+
+
+REFERENCE_FIELDS = {
+    "authors": Field("text", description="authors, e.g. 'Hunter CA, Jones SA'"),
+    "year": Field("int", description="year of publication"),
+    "title": Field("text", description="title of the paper or book"),
+    "source": Field("text", description="journal volume:pages, or a textbook's publisher and edition"),
+    "doi": Field("text", required=False, description="DOI, only when certain"),
+    "pmid": Field("text", required=False, description="PubMed id, only when certain"),
+}
+FACT_FIELDS = {
+    "text": Field("text", description="the fact, one or two sentences"),
+    "refs": Field("slug_list", description="keys of this file's references"),
+}
+TOPIC_FIELDS = {
+    "id": Field("slug", description="unique across the course"),
+    "title": Field("text"),
+    "aliases": Field("text_list", required=False, description="other names a user might type"),
+    "explanation": Field("text", description="Markdown"),
+    "related": Field("slug_list", required=False, description="topic ids anywhere in the course"),
+    "refs": Field("slug_list", description="keys of this file's references"),
+}
+QUESTION_FIELDS = {
+    "id": Field("slug", description="unique across the course; never reused"),
+    "type": Field("text", description="multiple_choice | true_false | typed | recall"),
+    "topic": Field("slug", description="the topic id this question tests"),
+    "prompt": Field("text"),
+    "choices": Field("text_list", required=False, description="multiple_choice only"),
+    "answer": Field("any", description="choice text, true/false, canonical typed answer or model answer"),
+    "accept": Field("text_list", required=False, description="typed only: other accepted answers"),
+    "explanation": Field("text", description="shown after every answer"),
+}
+SECTION_FIELDS = {
+    "id": Field("slug", description="unique across the course"),
+    "number": Field("int", description="equals the NN prefix of the file name"),
+    "title": Field("text"),
+    "objectives": Field("text_list", description="what the reader will be able to do"),
+    "summary": Field("text", description="Markdown"),
+    "facts": Field("object_list", fields=FACT_FIELDS),
+    "diagram": Field("text", required=False, description="preformatted text, at most 76 columns"),
+    "topics": Field("object_list", fields=TOPIC_FIELDS),
+    "questions": Field("object_list", fields=QUESTION_FIELDS),
+    "references": Field("object_map", fields=REFERENCE_FIELDS),
+}
+
+TYPE_NAMES = {
+    "text": "a non-empty string",
+    "slug": "a lowercase id (letters, digits, '-')",
+    "int": "an integer",
+    "bool": "true or false",
+    "text_list": "a list of non-empty strings",
+    "slug_list": "a list of lowercase ids",
+    "object_list": "a list of mappings",
+    "object_map": "a mapping of keys to mappings",
+}
+
+
+
+
+def parse_course(files: dict[Path, bytes]) -> Course:
+    """Parse and validate every section file; raise `ContentError` with every problem found."""
+    problems: list[Problem] = []
+    parsed: list[tuple[Path, str, dict[str, Any]]] = []
+    for path, raw in files.items():
+        text, document, file_problems = _parse(path, raw)
+        problems += file_problems
+        if document is not None:
+            located = _check_section(path, document)
+            problems += _locate(path, text, located)
+            if not located:
+                parsed.append((path, text, document))
+    if problems:
+        raise ContentError(problems)
+    course_problems = _check_course(parsed)
+    if course_problems:
+        raise ContentError(course_problems)
+    return _build(parsed)
+
+
+# --- parsing ---------------------------------------------------------------------------------------------
+
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, imported only when a file must really be parsed (a cache miss)."""
+    import yaml
+
+    try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader
+
+
+def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Problem]]:
+    yaml, loader = _yaml()
+    name = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return "", None, [Problem(name, line, "file", "is not UTF-8 text (save it as UTF-8)")]
+    try:
+        document = yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = error.problem or "is not valid YAML"
+        if "\t" in text.splitlines()[line - 1] if line <= len(text.splitlines()) else False:
+            reason += " (tabs are not allowed for indentation; use spaces)"
+        return text, None, [Problem(name, line, "yaml", reason)]
+    except yaml.YAMLError as error:
+        return text, None, [Problem(name, 1, "yaml", str(error))]
+    if document is None:
+        return text, None, [Problem(name, 1, "file", "is empty; a section file is a mapping (id, title, ...)")]
+    if not isinstance(document, dict):
+        found = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
+        return text, None, [Problem(name, 1, "file", f"must be a mapping (id, title, ...), found {found}")]
+    return text, document, []
+
+
+def _locate(path: Path, text: str, located: list[tuple[Path_, str]]) -> list[Problem]:
+    """Turn (field path, message) pairs into problems with line numbers, composing YAML nodes only now."""
+    if not located:
+        return []
+    yaml, loader = _yaml()
+    root = yaml.compose(text, Loader=loader)
+    return [Problem(str(path), _line_of(root, field_path), _dotted(field_path), message)
+            for field_path, message in located]
+
+
+def _line_of(node: Any, field_path: Path_) -> int:
+    import yaml
+
+    line = node.start_mark.line + 1 if node is not None else 1
+    for step in field_path:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == step), None)
+            if match is None:
+                return line
+            key, node = match
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _dotted(field_path: Path_) -> str:
+    text = ""
+    for step in field_path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text or "file"
+
+
+# --- checks within one file ------------------------------------------------------------------------------
+
+
+def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Field], at: Path_) -> list[tuple[Path_, str]]:
+    found: list[tuple[Path_, str]] = []
+    for key in data:
+        if key not in fields:
+            known = ", ".join(fields)
+            found.append(((*at, str(key)), f"unknown field (known: {known})"))
+    for key, spec in fields.items():
+        if key not in data or data[key] is None:
+            if spec.required:
+                found.append(((*at, key), "is required"))
+            continue
+        found += _check_value(data[key], spec, (*at, key))
+    return found
+
+
+def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
+    expected = TYPE_NAMES.get(spec.kind, "")
+    if spec.kind == "any":
+        return [] if _is_filled(value) else [(at, "must not be empty")]
+    if spec.kind in ("text", "slug"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and spec.kind == "text":
+            return []  # a number is fine as text (pmid: 12345, year-like titles)
+        if not isinstance(value, str):
+            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+        if not value.strip():
+            return [(at, "must not be empty")]
+        if spec.kind == "slug" and not SLUG.match(value):
+            return [(at, f"must be {expected}, found {value!r}")]
+        return []
+    if spec.kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return [] if ok else [(at, f"must be {expected}, found {_kind_of(value)}")]
+    if spec.kind == "bool":
+        return [] if isinstance(value, bool) else [(at, f"must be {expected}, found {_kind_of(value)}")]
+    if spec.kind in ("text_list", "slug_list", "object_list"):
+        if not isinstance(value, list):
+            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+        if not value and spec.required:
+            return [(at, "must not be empty")]
+        item_kind = {"text_list": "text", "slug_list": "slug"}.get(spec.kind)
+        found: list[tuple[Path_, str]] = []
+        for index, item in enumerate(value):
+            if item_kind:
+                found += _check_value(item, Field(item_kind), (*at, index))
+            elif not isinstance(item, dict):
+                found.append(((*at, index), f"must be a mapping, found {_kind_of(item)}"))
+            else:
+                found += _check_fields(item, spec.fields or {}, (*at, index))
+        return found
+    if spec.kind == "object_map":
+        if not isinstance(value, dict):
+            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+        if not value and spec.required:
+            return [(at, "must not be empty")]
+        found = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not SLUG.match(key):
+                found.append(((*at, str(key)), "key must be a lowercase id (letters, digits, '-')"))
+            elif not isinstance(item, dict):
+                found.append(((*at, key), f"must be a mapping, found {_kind_of(item)}"))
+            else:
+                found += _check_fields(item, spec.fields or {}, (*at, key))
+        return found
+    raise AssertionError(f"unknown field kind {spec.kind}")  # a bug in SECTION_FIELDS, not in content
+
+
+def _is_filled(value: Any) -> bool:
+    return isinstance(value, bool) or (value is not None and str(value).strip() != "")
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
+def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    found = _check_fields(data, SECTION_FIELDS, ())
+    if found:
+        return found  # the semantic checks below assume well-typed data
+    prefix = SECTION_FILE.match(path.name)
+    if prefix and int(prefix.group(1)) != data["number"]:
+        found.append((("number",), f"is {data['number']} but the file name starts with {prefix.group(1)}"))
+    diagram = data.get("diagram") or ""
+    for offset, line in enumerate(str(diagram).splitlines()):
+        if len(line) > MAX_DIAGRAM_WIDTH:
+            found.append((("diagram",), f"line {offset + 1} is {len(line)} columns; at most {MAX_DIAGRAM_WIDTH}"))
+    references = data["references"]
+    items: list[tuple[str, list[dict[str, Any]]]] = [("facts", data["facts"]), ("topics", data["topics"])]
+    for kind, entries in items:
+        for index, entry in enumerate(entries):
+            for ref_index, key in enumerate(entry["refs"]):
+                if key not in references:
+                    found.append(((kind, index, "refs", ref_index), f"unknown reference {key!r}"))
+    for index, question in enumerate(data["questions"]):
+        found += _check_question(question, ("questions", index))
+    found += _duplicates(((("topics", i, "id"), t["id"]) for i, t in enumerate(data["topics"])), "topic id")
+    found += _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
+                         "question id")
+    return found
+
+
+def _check_question(question: dict[str, Any], at: Path_) -> list[tuple[Path_, str]]:
+    kind, answer = question["type"], question["answer"]
+    types = [t.value for t in QuestionType]
+    if kind not in types:
+        return [((*at, "type"), f"unknown question type {kind!r} (known: {', '.join(types)})")]
+    found: list[tuple[Path_, str]] = []
+    choices = question.get("choices")
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        if choices is None:
+            return [((*at, "choices"), "is required for a multiple_choice question")]
+        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+            found.append(((*at, "choices"), f"has {len(choices)}; a question needs {MIN_CHOICES}-{MAX_CHOICES}"))
+        if len({str(c).strip().lower() for c in choices}) != len(choices):
+            found.append(((*at, "choices"), "are not all different"))
+        if str(answer) not in [str(c) for c in choices]:
+            found.append(((*at, "answer"), f"{answer!r} is not one of the choices"))
+    elif choices is not None:
+        found.append(((*at, "choices"), f"only multiple_choice questions have choices, not {kind}"))
+    if kind == QuestionType.TRUE_FALSE and not isinstance(answer, bool):
+        found.append(((*at, "answer"), f"must be true or false, found {_kind_of(answer)}"))
+    if kind != QuestionType.TRUE_FALSE and isinstance(answer, bool):
+        found.append(((*at, "answer"), "must be text (true/false answers belong to true_false questions)"))
+    if kind != QuestionType.TYPED and question.get("accept") is not None:
+        found.append(((*at, "accept"), f"only typed questions have accepted answers, not {kind}"))
+    return found
+
+
+def _duplicates(entries: Iterable[tuple[Path_, str]], what: str) -> list[tuple[Path_, str]]:
+    seen: set[str] = set()
+    found = []
+    for at, value in entries:
+        if value in seen:
+            found.append((at, f"duplicate {what} {value!r}"))
+        seen.add(value)
+    return found
+
+
+# --- checks across files ---------------------------------------------------------------------------------
+
+
+def _check_course(parsed: list[tuple[Path, str, dict[str, Any]]]) -> list[Problem]:
+    """Duplicate ids across files and references to topics that no file defines."""
+    located: dict[Path, list[tuple[Path_, str]]] = {}
+    first_seen: dict[tuple[str, str], Path] = {}
+    topic_ids = {topic["id"] for _, _, data in parsed for topic in data["topics"]}
+
+    def claim(path: Path, what: str, value: str, at: Path_) -> None:
+        owner = first_seen.setdefault((what, value), path)
+        if owner != path:
+            located.setdefault(path, []).append((at, f"duplicate {what} {value!r} (also in {owner.name})"))
+
+    for path, _, data in parsed:
+        claim(path, "section id", data["id"], ("id",))
+        claim(path, "section number", str(data["number"]), ("number",))
+        for index, topic in enumerate(data["topics"]):
+            claim(path, "topic id", topic["id"], ("topics", index, "id"))
+            for rel_index, related in enumerate(topic.get("related") or []):
+                if related not in topic_ids:
+                    at: Path_ = ("topics", index, "related", rel_index)
+                    located.setdefault(path, []).append((at, f"unknown topic {related!r}"))
+        for index, question in enumerate(data["questions"]):
+            claim(path, "question id", question["id"], ("questions", index, "id"))
+            if question["topic"] not in topic_ids:
+                at = ("questions", index, "topic")
+                located.setdefault(path, []).append((at, f"unknown topic {question['topic']!r}"))
+    texts = {path: text for path, text, _ in parsed}
+    return [problem for path, found in located.items() for problem in _locate(path, texts[path], found)]
+
+
+# --- building the model ----------------------------------------------------------------------------------
+
+
+def _build(parsed: list[tuple[Path, str, dict[str, Any]]]) -> Course:
+    sections = tuple(_build_section(data) for _, _, data in parsed)
+    topics = {topic.id: topic for section in sections for topic in section.topics}
+    return Course(sections=sections, topics_by_id=topics)
+
+
+def _build_section(data: dict[str, Any]) -> Section:
+    section_id = data["id"]
+    references = {
+        key: Reference(key=key, authors=ref["authors"], year=ref["year"], title=ref["title"],
+                       source=ref["source"], doi=_opt(ref.get("doi")), pmid=_opt(ref.get("pmid")))
+        for key, ref in data["references"].items()
+    }
+    facts = tuple(Fact(text=f["text"].strip(), references=tuple(references[k] for k in f["refs"]))
+                  for f in data["facts"])
+    topics = tuple(
+        Topic(id=t["id"], title=t["title"], section_id=section_id, explanation=t["explanation"].strip(),
+              aliases=tuple(str(a) for a in t.get("aliases") or ()), related=tuple(t.get("related") or ()),
+              references=tuple(references[k] for k in t["refs"]))
+        for t in data["topics"]
+    )
+    questions = tuple(
+        Question(id=q["id"], type=QuestionType(q["type"]), section_id=section_id, topic_id=q["topic"],
+                 prompt=str(q["prompt"]).strip(),
+                 answer=q["answer"] if isinstance(q["answer"], bool) else str(q["answer"]).strip(),
+                 explanation=str(q["explanation"]).strip(), choices=tuple(str(c) for c in q.get("choices") or ()),
+                 accepted=tuple(str(a) for a in q.get("accept") or ()))
+        for q in data["questions"]
+    )
+    return Section(id=section_id, number=data["number"], title=data["title"], summary=data["summary"].strip(),
+                   objectives=tuple(data["objectives"]), facts=facts, topics=topics, questions=questions,
+                   diagram=data.get("diagram"))
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
