@@ -149,25 +149,30 @@ class Session:
     def record(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
                duration_ms: int | None) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
-        before = self.store.card(question.id)
-        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
-        review_row = ReviewRow(
-            question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
-            answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
-            duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
-            state_before=before.state if before else None,
-        )
-        after: CardRow | None = None
-        if not self.settings.cram:
-            updated = review(self.scheduler, card, grade, now)
-            after = CardRow(
+
+        def schedule(before: CardRow | None) -> tuple[ReviewRow, CardRow | None]:
+            card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+            review_row = ReviewRow(
+                question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
+                answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
+                duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
+                state_before=before.state if before else None,
+            )
+            if self.settings.cram:
+                return review_row, None
+            # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
+            # from the later of the two (the review is still logged at the time the clock gave).
+            at = max(now, card.last_review) if card.last_review else now
+            updated = review(self.scheduler, card, grade, at)
+            return review_row, CardRow(
                 question_id=question.id, section_id=question.section_id, due=iso(updated.due),
                 state=int(updated.state), stability=updated.stability, difficulty=updated.difficulty,
-                last_review=iso(now), reps=(before.reps if before else 0) + 1,
+                last_review=iso(at), reps=(before.reps if before else 0) + 1,
                 failures=(before.failures if before else 0) + int(grade == Grade.AGAIN),
                 introduced_at=before.introduced_at if before else iso(now), fsrs=card_to_json(updated),
             )
-        review_id = self.store.record_review(review_row, after)
+
+        review_id, before, after = self.store.apply_review(question.id, schedule)
         answered = Answered(question, review_id, before, correct, after.due if after else None, given, duration_ms)
         self.history.append(answered)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:

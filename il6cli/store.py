@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -294,18 +294,33 @@ class Store:
     def record_review(self, review: ReviewRow, card: CardRow | None) -> int:
         """Append the review and save the card after it, atomically. `card` is None for cram answers."""
         with self._transaction():
-            cursor = self.db.execute(
-                """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                        duration_ms, cram, card_before, state_before)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (review.question_id, review.section_id, review.rating,
-                 None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
-                 review.duration_ms, int(review.cram), review.card_before, review.state_before),
-            )
-            if card is not None:
-                self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
-                                _card_values(card))
-            return int(cursor.lastrowid or 0)
+            return self._insert_review(review, card)
+
+    def apply_review(self, question_id: str, schedule: Callable[[CardRow | None], tuple[ReviewRow, CardRow | None]]
+                     ) -> tuple[int, CardRow | None, CardRow | None]:
+        """Read the card, let `schedule` compute the review and the new card, and write both, all inside one
+        write transaction: two sessions answering the same question cannot overwrite each other's update.
+        Returns (review id, card before, card after)."""
+        with self._transaction():
+            row = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?",
+                                  (question_id,)).fetchone()
+            before = CardRow(*row) if row else None
+            review, after = schedule(before)
+            return self._insert_review(review, after), before, after
+
+    def _insert_review(self, review: ReviewRow, card: CardRow | None) -> int:
+        cursor = self.db.execute(
+            """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+                                    duration_ms, cram, card_before, state_before)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (review.question_id, review.section_id, review.rating,
+             None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
+             review.duration_ms, int(review.cram), review.card_before, review.state_before),
+        )
+        if card is not None:
+            self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
+                            _card_values(card))
+        return int(cursor.lastrowid or 0)
 
     def undo_review(self, review_id: int, card_before: CardRow | None) -> None:
         """Remove one review and put its card back as it was (or remove the card if it was new)."""
