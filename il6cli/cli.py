@@ -339,8 +339,15 @@ def reset(
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a session as Ctrl-C does: summary printed, nothing half-written
+
+
 def main() -> None:
     """Entry point: run the app, and treat a closed stdout (`il6 topics | head`) as a normal end."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except BrokenPipeError:

@@ -11,6 +11,7 @@ from .errors import ContentError, Il6Error, Problem
 from .model import Course
 
 SECTION_FILE = re.compile(r"^(\d+)-[A-Za-z0-9_-]+\.yaml$")
+MAX_SECTION_BYTES = 4 * 2**20  # a real section is ~40 KB; this bounds the time and memory a bad file can cost
 
 
 def default_content_dir() -> Path:
@@ -57,12 +58,20 @@ def load_course(directory: Path, use_cache: bool = True) -> Course:
 
 
 def _read_all(paths: list[Path]) -> dict[Path, bytes]:
-    files = {}
+    """Every section file's bytes; a file too big to be a section is reported without being read."""
+    files, problems = {}, []
     for path in paths:
         try:
+            size = path.stat().st_size
+            if size > MAX_SECTION_BYTES:
+                problems.append(Problem(str(path), 1, "file", f"is {size / 2**20:.1f} MB; a section file may be at "
+                                        f"most {MAX_SECTION_BYTES // 2**20} MB (split it into sections)"))
+                continue
             files[path] = path.read_bytes()
         except OSError as error:
-            raise ContentError([Problem(str(path), 1, "file", f"cannot be read: {error.strerror}")]) from None
+            problems.append(Problem(str(path), 1, "file", f"cannot be read: {error.strerror}"))
+    if problems:
+        raise ContentError(problems)
     return files
 
 

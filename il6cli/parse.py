@@ -38,8 +38,8 @@ REFERENCE_FIELDS = {
     "year": Field("int", description="year of publication"),
     "title": Field("text", description="title of the paper or book"),
     "source": Field("text", description="journal volume:pages, or a textbook's publisher and edition"),
-    "doi": Field("text", required=False, description="DOI, only when certain"),
-    "pmid": Field("text", required=False, description="PubMed id, only when certain"),
+    "doi": Field("identifier", required=False, description="DOI, only when certain"),
+    "pmid": Field("identifier", required=False, description="PubMed id, only when certain"),
 }
 FACT_FIELDS = {
     "text": Field("text", description="the fact, one or two sentences"),
@@ -78,6 +78,7 @@ SECTION_FIELDS = {
 
 TYPE_NAMES = {
     "text": "a non-empty string",
+    "identifier": "a string or a number",
     "slug": "a lowercase id (letters, digits, '-')",
     "int": "an integer",
     "bool": "true or false",
@@ -207,10 +208,14 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Field], at: Path
 def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
     expected = TYPE_NAMES.get(spec.kind, "")
     if spec.kind == "any":
+        if isinstance(value, (list, dict)):
+            return [(at, f"must be text or true/false, found {_kind_of(value)}")]
         return [] if _is_filled(value) else [(at, "must not be empty")]
+    if spec.kind == "identifier":
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return []  # pmid: 12345 is natural to write unquoted
+        return _check_value(value, Field("text"), at)
     if spec.kind in ("text", "slug"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and spec.kind == "text":
-            return []  # a number is fine as text (pmid: 12345, year-like titles)
         if not isinstance(value, str):
             return [(at, f"must be {expected}, found {_kind_of(value)}")]
         if not value.strip():

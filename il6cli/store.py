@@ -443,9 +443,17 @@ def _translated(path: Path) -> Iterator[None]:
         elif "disk is full" in text or "disk I/O" in text:
             hint = "free some disk space and try again; answers already saved are safe"
         elif "not a database" in text or "malformed" in text:
-            hint = "move it away (or restore a .bak copy beside it) and try again"
+            hint = _restore_hint(path)
         elif "unable to open" in text:
             hint = "check that the folder exists and is writable, or set IL6_HOME elsewhere"
         else:
             hint = ""
         raise StoreError(f"progress database {path}: {text}", hint=hint) from None
+
+
+def _restore_hint(path: Path) -> str:
+    """What to do with a damaged database: name the newest backup beside it, if there is one."""
+    backups = sorted(path.parent.glob(f"{path.name}.*.bak"), key=lambda p: p.stat().st_mtime)
+    if backups:
+        return f"it was left untouched; to restore the newest backup: cp '{backups[-1]}' '{path}'"
+    return f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"

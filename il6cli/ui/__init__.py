@@ -10,7 +10,11 @@ if TYPE_CHECKING:
 
 
 def make_console(stderr: bool = False, plain: bool = False) -> Console:
-    """rich already honours NO_COLOR and TERM=dumb; --plain turns colour off explicitly."""
+    """A console that writes no escape codes at all under --plain or NO_COLOR (rich alone would still send
+    bold and dim), and none under TERM=dumb (rich's own rule)."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=plain or None, highlight=False, emoji=False)
+    bare = plain or bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, color_system=None if bare else "auto", highlight=False, emoji=False)
