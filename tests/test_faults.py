@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -301,8 +303,9 @@ def test_a_signal_between_answers_keeps_every_answer_once(home: Path, sig: signa
     assert len(saved) == 3 and len(set(saved)) == 3
 
 
-def test_sigkill_during_an_answer_loses_at_most_that_answer(home: Path) -> None:
-    for attempt in range(5):  # kill at slightly different moments of the fifth answer's write
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_signal_during_an_answer_loses_at_most_that_answer(home: Path, sig: signal.Signals) -> None:
+    for attempt in range(5):  # signal at slightly different moments of the fifth answer's write
         child = plain_quiz(home, "--seed", str(attempt), "--cram")
         for _ in range(4):
             answer_one(child)
@@ -310,10 +313,72 @@ def test_sigkill_during_an_answer_loses_at_most_that_answer(home: Path) -> None:
         child.expect(list(ANSWER_FOR))
         child.sendline(ANSWER_FOR[child.after])
         if attempt:
-            __import__("time").sleep(0.003 * attempt)
-        child.kill(signal.SIGKILL)
+            time.sleep(0.003 * attempt)
+        child.kill(sig)
         child.wait()
         assert len(reviews(home)) in (before, before + 1)
+
+
+def spawn_terminal(home: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100"}
+    return pexpect.spawn(IL6, [*args, *FIX], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+
+
+PROMPT_STAGES = {
+    "choice": ("Which organ makes CRP?", None),
+    "typed": ("Name the antibody against the receptor.", "Your answer"),
+    "feedback": ("Trans-signaling uses a soluble receptor.", "t"),
+}
+
+
+@pytest.mark.parametrize("stage", list(PROMPT_STAGES))
+def test_ctrl_c_at_any_quiz_prompt_ends_with_a_summary_and_keeps_answers(home: Path, stage: str) -> None:
+    child = spawn_terminal(home, "quiz", "--section", "signaling", "--seed", "1")
+    child.expect("Trans-signaling uses a soluble receptor")  # the first question with this seed
+    child.expect("True or false")
+    child.send("t")
+    child.send("\r")
+    child.expect("Correct")
+    answered = 1
+    if stage != "feedback":
+        child.expect("Next")
+        child.send("\r")
+        prompt, _ = PROMPT_STAGES[stage]
+        child.expect([re.escape(PROMPT_STAGES["choice"][0]), re.escape(PROMPT_STAGES["typed"][0])])
+        if prompt not in child.after:  # the other question came first: answer it and go on
+            child.sendintr()
+            child.expect("Session over")
+            child.expect(pexpect.EOF)
+            assert len(reviews(home)) == answered
+            return
+    else:
+        child.expect("Next")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect(f"Answered {answered}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(reviews(home)) == answered
+
+
+def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
+    child = spawn_terminal(home, "learn", "basics")
+    child.expect("Where next")
+    child.sendintr()
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert sqlite3.connect(home / "progress.db").execute("SELECT section_id FROM sections_read").fetchall() == [
+        ("basics",)]
+    child = spawn_terminal(home, "reset")
+    child.expect("Forget all your progress")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(home.glob("*.bak")) == []  # nothing was done, not even the backup
 
 
 def test_two_sessions_at_once_both_keep_their_answers(home: Path) -> None:
