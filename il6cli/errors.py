@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Il6Error(Exception):
@@ -16,8 +16,7 @@ class Il6Error(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a content file, located as precisely as we could."""
 
     file: str
@@ -44,3 +43,7 @@ class NotFoundError(Il6Error):
 
 class StoreError(Il6Error):
     """The progress database cannot be opened, read or written."""
+
+
+class ProgressFileError(Il6Error):
+    """A file given to `il6 progress import` is not a progress export this il6 can read; nothing was changed."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from .model import Course, Question
 from .scheduler import (
@@ -22,8 +23,8 @@ from .scheduler import (
     rating_for,
     review,
 )
-from .search import normalize
 from .store import CardRow, ReviewRow, Store, iso
+from .text import normalize
 
 LEECH_FAILURES = 6
 TYPO_TOLERANCE = 0.85  # similarity at or above which a typed answer counts as a misspelling of a right one
@@ -32,8 +33,7 @@ MIX_WINDOW = 6  # how far ahead the mixer looks for a question from another sect
 MAX_ANSWER_CHARS = 500  # what is kept in the log of a typed answer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     sections: tuple[str, ...] = ()
     limit: int = 20
     new_per_day: int = 10
@@ -41,8 +41,7 @@ class Settings:
     retention: float = 0.9
 
 
-@dataclass(frozen=True)
-class Graded:
+class Graded(NamedTuple):
     correct: bool
     note: str = ""  # e.g. that a typo was forgiven
 
@@ -90,8 +89,7 @@ def mix(questions: Sequence[Question]) -> list[Question]:
     return ordered
 
 
-@dataclass
-class Answered:
+class Answered(NamedTuple):
     question: Question
     review_id: int
     card_before: CardRow | None
@@ -215,8 +213,7 @@ class Session:
                        leeches=[q.id for q in self.leeches], cram=self.settings.cram)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     answered: int
     correct: int
     seconds: float

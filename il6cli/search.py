@@ -1,7 +1,7 @@
 """Find the topic a user means: exact id, title or alias first, then a unique prefix, then a close spelling.
 
-Everything is compared in a normal form that ignores case, accents, spaces, hyphens and punctuation and
-British/American spelling, so "Trans signalling", "trans-signaling" and "TRANSSIGNALING" are one key.
+Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans-signaling" and
+"TRANSSIGNALING" are one key.
 """
 
 from __future__ import annotations
@@ -11,38 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .model import Course, Topic
+from .text import normalize
 
 CLOSE_ENOUGH = 0.84  # SequenceMatcher ratio above which a spelling counts as a typo of a key
 TIE_MARGIN = 0.02  # two topics this close to the best score are both offered
 SUGGEST_AT_LEAST = 0.5
 MIN_PREFIX = 3
-
-GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "μ": "mu"}
-# British spellings folded to American, applied to both sides so either form matches the other
-SPELLING = [
-    (re.compile(r"lling"), "ling"),  # signalling
-    (re.compile(r"haem"), "hem"),  # haematopoiesis
-    (re.compile(r"aem"), "em"),  # anaemia, leukaemia
-    (re.compile(r"oe(?=[sn])"), "e"),  # oestrogen, oedema -> estrogen (only before s/n, to spare 'does')
-    (re.compile(r"is(?=ation|e\b|ed\b|ing\b)"), "iz"),  # randomisation, characterise
-    (re.compile(r"tumour"), "tumor"),
-    (re.compile(r"fibre"), "fiber"),
-    (re.compile(r"centre"), "center"),
-    (re.compile(r"ageing"), "aging"),
-]
-
-
-def normalize(text: str) -> str:
-    text = text.lower()
-    if not text.isascii():
-        import unicodedata
-
-        text = "".join(GREEK.get(ch, ch) for ch in text)
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    for pattern, replacement in SPELLING:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"[^a-z0-9]", "", text)
-
 
 def topic_keys(topic: Topic) -> set[str]:
     """Every normalised name a topic answers to: id, title, the title's parts around brackets, aliases."""

@@ -12,9 +12,9 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import StoreError
 
@@ -117,8 +117,7 @@ def default_db_path() -> Path:
     return data_dir() / DB_NAME
 
 
-@dataclass(frozen=True)
-class CardRow:
+class CardRow(NamedTuple):
     question_id: str
     section_id: str
     due: str
@@ -132,8 +131,7 @@ class CardRow:
     fsrs: str  # the fsrs.Card as JSON; the columns above are copies for SQL to index and aggregate
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
     question_id: str
     section_id: str
     rating: int
@@ -350,6 +348,34 @@ class Store:
                           card_before, state_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
         return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb)
                 for q, s, r, c, a, t, d, cr, b, sb in rows]
+
+    # --- progress carried between machines (`il6 progress export` / `import`; the merge lives in sync.py) ----
+
+    def all_cards(self) -> list[CardRow]:
+        with _translated(self.path):
+            rows = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY question_id").fetchall()
+        return [CardRow(*row) for row in rows]
+
+    def reading_log(self) -> list[tuple[str, str, str]]:
+        """(section id, first read, last read) for every section read."""
+        with _translated(self.path):
+            rows = self.db.execute(
+                "SELECT section_id, first_read_at, last_read_at FROM sections_read ORDER BY section_id").fetchall()
+        return [(section, first, last) for section, first, last in rows]
+
+    def merge_progress(self, reviews: Sequence[ReviewRow], cards: Sequence[CardRow],
+                       reading: Sequence[tuple[str, str, str]]) -> None:
+        """Add reviews, replace cards and widen reading times, all in one transaction (all or nothing)."""
+        with self._transaction():
+            for review in reviews:
+                self._insert_review(review, None)
+            self.db.executemany(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
+                                [_card_values(card) for card in cards])
+            self.db.executemany(
+                """INSERT INTO sections_read (section_id, first_read_at, last_read_at) VALUES (?, ?, ?)
+                   ON CONFLICT (section_id) DO UPDATE SET
+                       first_read_at = min(first_read_at, excluded.first_read_at),
+                       last_read_at = max(last_read_at, excluded.last_read_at)""", reading)
 
     # --- statistics, aggregated in SQL so that a long log is never read into Python ----------------------
 

@@ -9,7 +9,8 @@ import pytest
 
 from il6cli.content import default_content_dir, load_course
 from il6cli.model import Course, QuestionType
-from il6cli.search import TopicIndex, normalize
+from il6cli.search import TopicIndex
+from il6cli.text import normalize
 
 REQUIRED_SECTIONS = ["overview", "functions", "signaling", "sources", "inflammation", "insulin", "adipose",
                      "liver", "exercise", "cardiovascular", "conditions", "research", "big-picture"]

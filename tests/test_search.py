@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from il6cli.content import load_course
-from il6cli.search import TopicIndex, normalize
+from il6cli.search import TopicIndex
+from il6cli.text import normalize
 
 from .conftest import FIXTURE_COURSE
 
