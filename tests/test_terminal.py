@@ -178,3 +178,17 @@ def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2
     assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 2
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None:
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less"}
+    env.pop("LESS", None)
+    child = pexpect.spawn(IL6, ["learn", "basics", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8",
+                          timeout=30, dimensions=(12, 100))
+    child.expect("Basics of the demo subject")
+    child.expect(":")  # less is waiting; the prompt is not shown yet
+    assert "Where next" not in child.before
+    child.send("q")
+    child.expect("Where next")
+    choose(child, "q")
+    assert finish(child) == 0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.rule import Rule
 
 from ..model import Course, Section
@@ -42,7 +45,7 @@ def walk(course: Course, store: Store, start: Section | None, console: Console, 
     while True:
         section = course.sections[index]
         console.print(Rule())
-        console.print(render.section_view(section, course))
+        show_paged(console, render.section_view(section, course))
         store.mark_read(section.id, clock())
         move = prompter.select("Where next?", _moves(course, index))
         if move is Move.NEXT:
@@ -59,6 +62,24 @@ def walk(course: Course, store: Store, start: Section | None, console: Console, 
         else:
             console.print("Progress saved. Come back with [bold]il6 learn[/bold]; review with [bold]il6 quiz[/bold].")
             return None
+
+
+def show_paged(console: Console, view: RenderableType) -> None:
+    """Print a section; one taller than the terminal goes through a pager ($PAGER, else `less`), so that
+    its start can be read without scrolling back. Quitting the pager returns to the prompt."""
+    with console.capture() as capture:
+        console.print(view)
+    text = capture.get()
+    if text.count("\n") < console.height - 2:
+        console.file.write(text)
+        return
+    command = shlex.split(os.environ.get("PAGER") or "less")
+    # less: keep colours (-R), leave the text on screen after quitting (-X), quit at once if it fits (-F)
+    env = {**os.environ, "LESS": os.environ.get("LESS", "-RFX")}
+    try:
+        subprocess.run(command, input=text.encode(), env=env, check=False)
+    except OSError:  # no pager installed: print it all, as before
+        console.file.write(text)
 
 
 def _moves(course: Course, index: int) -> list[Choice[Move]]:

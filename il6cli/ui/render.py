@@ -44,10 +44,18 @@ def _references(section: Section) -> RenderableType:
     for fact in section.facts:
         for ref in fact.references:
             seen.setdefault(ref.key, ref.citation())
-    text = Text("References\n", style="bold dim")
-    for citation in seen.values():
-        text.append(f"  • {citation}\n", style="dim")
-    return text
+    return reference_list(list(seen.values()))
+
+
+def reference_list(citations: list[str]) -> RenderableType:
+    """Citations as a bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    table = Table(title="References", title_justify="left", title_style="bold dim", show_header=False,
+                  box=None, padding=(0, 1, 0, 0), style="dim")
+    table.add_column(width=3, justify="right")
+    table.add_column(ratio=1)
+    for citation in citations:
+        table.add_row("•", citation)
+    return table
 
 
 def topic_view(topic: Topic, course: Course, corrected_from: str | None = None) -> RenderableType:
@@ -65,10 +73,7 @@ def topic_view(topic: Topic, course: Course, corrected_from: str | None = None) 
         for rid in topic.related:
             related.add_row(Text(f"il6 explain {rid}", style="green"), course.topics_by_id[rid].title)
         parts += [Text("Related", style="bold"), related, Text("")]
-    refs = Text("References\n", style="bold dim")
-    for ref in topic.references:
-        refs.append(f"  • {ref.citation()}\n", style="dim")
-    parts.append(refs)
+    parts.append(reference_list([ref.citation() for ref in topic.references]))
     return Group(*parts)
 
 
