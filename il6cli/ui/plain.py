@@ -9,6 +9,12 @@ from ..model import Course, Section, Topic
 WIDTH = 80
 
 
+def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    # hyphenated terms (IL-6, membrane-proximal) stay whole on one line
+    return textwrap.fill(text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+                         break_on_hyphens=False)
+
+
 def _wrap(text: str, indent: str = "") -> str:
     paragraphs = text.strip().split("\n\n")
     out = []
@@ -17,7 +23,7 @@ def _wrap(text: str, indent: str = "") -> str:
         if any(line.lstrip().startswith(("-", "*", "|", "1.")) for line in lines):
             out.append("\n".join(indent + line for line in lines))  # keep lists and tables as written
         else:
-            out.append(textwrap.fill(" ".join(lines), WIDTH, initial_indent=indent, subsequent_indent=indent))
+            out.append(_fill(" ".join(lines), initial_indent=indent, subsequent_indent=indent))
     return "\n\n".join(out)
 
 
@@ -27,9 +33,9 @@ def section_text(section: Section, course: Course) -> str:
     parts += [_wrap(section.summary), ""]
     parts += ["Key facts:"]
     for index, fact in enumerate(section.facts, 1):
-        parts.append(textwrap.fill(fact.text, WIDTH, initial_indent=f"  {index}. ", subsequent_indent="     "))
+        parts.append(_fill(fact.text, initial_indent=f"  {index}. ", subsequent_indent="     "))
         for ref in fact.references:
-            parts.append(textwrap.fill(ref.citation(), WIDTH, initial_indent="     [", subsequent_indent="      ")
+            parts.append(_fill(ref.citation(), initial_indent="     [", subsequent_indent="      ")
                          + "]")
     if section.diagram:
         parts += ["", "Diagram:", section.diagram.rstrip("\n")]
@@ -49,7 +55,7 @@ def topic_text(topic: Topic, course: Course) -> str:
         parts += [f"  il6 explain {rid}  ({course.topics_by_id[rid].title})" for rid in topic.related]
         parts.append("")
     parts.append("References:")
-    parts += [textwrap.fill(r.citation(), WIDTH, initial_indent="  - ", subsequent_indent="    ")
+    parts += [_fill(r.citation(), initial_indent="  - ", subsequent_indent="    ")
               for r in topic.references]
     return "\n".join(parts) + "\n"
 
