@@ -19,6 +19,7 @@ from .errors import ContentError, Il6Error, NotFoundError
 
 if TYPE_CHECKING:
     from .model import Course, Section, Topic
+    from .sync import Merged
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -38,6 +39,21 @@ ContentOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 PlainOption = Annotated[bool, typer.Option("--plain", help="Plain text: no colour, no prompts.")]
+
+
+# --- shell completion (il6 --install-completion): quick, silent, never raising -----------------------------
+
+
+def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .complete import section_ids
+
+    return section_ids(incomplete, (getattr(ctx, "params", None) or {}).get("content"))
+
+
+def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .complete import topic_ids
+
+    return topic_ids(incomplete, (getattr(ctx, "params", None) or {}).get("content"))
 
 
 # --- the error boundary ----------------------------------------------------------------------------------
@@ -130,7 +146,7 @@ def topic_json(topic: Topic) -> dict[str, object]:
 @app.command()
 def learn(
     section: Annotated[Optional[str], typer.Argument(help="Section id, number or unique prefix.",  # noqa: UP045
-                                                     show_default=False)] = None,
+                                                     show_default=False, autocompletion=complete_section)] = None,
     list_sections: Annotated[bool, typer.Option("--list", help="List the sections and what you have read.")] = False,
     plain: PlainOption = False,
     content: ContentOption = None,
@@ -178,7 +194,7 @@ def learn(
 @app.command()
 def explain(
     topic: Annotated[list[str], typer.Argument(help="A topic: id, name, alias or abbreviation; typos forgiven.",
-                                               show_default=False)],
+                                               show_default=False, autocompletion=complete_topic)],
     as_json: JsonOption = False,
     plain: PlainOption = False,
     content: ContentOption = None,
@@ -275,7 +291,8 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
 @app.command()
 def quiz(
     section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
-                       help="Only this section (id, number or prefix); repeat.", show_default=False)] = None,
+                       help="Only this section (id, number or prefix); repeat.", show_default=False,
+                       autocompletion=complete_section)] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
     new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
     cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
@@ -314,7 +331,8 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
 @app.command()
 def reset(
     section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
-                       help="Only this section; repeat for several.", show_default=False)] = None,
+                       help="Only this section; repeat for several.", show_default=False,
+                       autocompletion=complete_section)] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     content: ContentOption = None,
 ) -> None:
@@ -337,6 +355,147 @@ def reset(
             backup = store.backup(now())
             removed = store.reset(chosen or None)
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
+
+
+# --- taking the course and your progress elsewhere ---------------------------------------------------------
+
+export_app = typer.Typer(help="Export the course: an Anki package, a printable Markdown handout, or CSV.",
+                         no_args_is_help=True)
+app.add_typer(export_app, name="export")
+progress_app = typer.Typer(help="Carry your progress between machines: export it here, import it there.",
+                           no_args_is_help=True)
+app.add_typer(progress_app, name="progress")
+
+SectionsOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--section", "-s", help="Only this section (id, number or prefix); repeat. Default: all.",
+                 show_default=False, autocompletion=complete_section),
+]
+TextOutputOption = Annotated[
+    Path, typer.Option("--output", "-o", help="File to write; - writes to stdout.", show_default=False)]
+TitleOption = Annotated[str, typer.Option("--title", help="The course's name: the handout's title.")]
+
+
+def write_output(output: Path, text: str) -> bool:
+    """Write `text` to the file (atomically) or, for `-`, to stdout. True when a file was written."""
+    if str(output) == "-":
+        sys.stdout.write(text)
+        return False
+    from .export import write_text
+
+    write_text(output, text)
+    return True
+
+
+def chosen_sections(course: Course, section: list[str] | None) -> list[str]:
+    return [find_section(course, name).id for name in section or []]
+
+
+@export_app.command("anki")
+def export_anki(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)],
+    section: SectionsOption = None,
+    deck: Annotated[str, typer.Option(help="Name of the Anki deck; each section becomes a subdeck.")] = "il6",
+    content: ContentOption = None,
+) -> None:
+    """Write an Anki package: a deck with a subdeck per section and a note per question."""
+    if str(output) == "-":
+        raise typer.BadParameter("an Anki package is a binary file; give a file name such as il6.apkg",
+                                 param_hint="'--output' / '-o'")
+    with boundary():
+        from .export import anki
+
+        course = load(content)
+        package, result = anki.build(course, chosen_sections(course, section), deck)
+        anki.write(package, output, now())
+        kinds = ", ".join(f"{count} {name}" for name, count in sorted(result.by_model.items()))
+        sys.stderr.write(f"Wrote {output}: {result.notes} notes ({kinds}) in deck '{result.deck}', "
+                         f"{result.decks - 1} section subdecks.\n"
+                         "Open it with Anki (File > Import); importing a newer export updates these notes.\n")
+
+
+@export_app.command("markdown")
+def export_markdown(output: TextOutputOption, section: SectionsOption = None, title: TitleOption = "il6",
+                    content: ContentOption = None) -> None:
+    """Write the course as a printable Markdown handout, with the questions and answers at the end."""
+    with boundary():
+        from .export.markdown import handout
+
+        course = load(content)
+        chosen = chosen_sections(course, section)
+        if write_output(output, handout(course, chosen, title)):
+            count = len(chosen) or len(course.sections)
+            sys.stderr.write(f"Wrote {output}: {count} section{'s' if count != 1 else ''}.\n")
+
+
+@export_app.command("csv")
+def export_csv(output: TextOutputOption, section: SectionsOption = None, content: ContentOption = None) -> None:
+    """Write one CSV row per question (id, section, topic, type, prompt, choices, answer, ...)."""
+    with boundary():
+        from .export.csv import questions_csv
+
+        course = load(content)
+        chosen = chosen_sections(course, section)
+        if write_output(output, questions_csv(course, chosen)):
+            count = sum(1 for q in course.questions if not chosen or q.section_id in chosen)
+            sys.stderr.write(f"Wrote {output}: a header row and {count} questions, one per row.\n")
+
+
+@progress_app.command("export")
+def progress_export(output: TextOutputOption) -> None:
+    """Write your review log, cards and reading progress as JSON, to import on another machine."""
+    with boundary():
+        from .export import atomic_path
+        from .store import Store
+        from .sync import write_export
+
+        with Store.open() as store:
+            if str(output) == "-":
+                write_export(store, now(), sys.stdout)
+                return
+            with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
+                reviews, cards, read = write_export(store, now(), handle)
+        sys.stderr.write(f"Wrote {output}: {reviews} reviews, {cards} cards, "
+                         f"{read} section{'s' if read != 1 else ''} read.\n"
+                         f"On the other machine: il6 progress import {output.name}\n")
+
+
+@progress_app.command("import")
+def progress_import(
+    file: Annotated[Path, typer.Argument(help="A file written by `il6 progress export`; - reads stdin.",
+                                         show_default=False)],
+) -> None:
+    """Merge progress exported on another machine into yours (a backup of your database is written first)."""
+    with boundary():
+        from . import sync
+        from .store import Store
+
+        incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
+        with Store.open() as store:
+            backup = store.backup(now())
+            merged = sync.merge(store, incoming, float(store.setting("retention") or 0.9))
+        sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
+
+
+def _merged_message(merged: Merged) -> str:
+    if not merged.reviews_added and not merged.sections_read:
+        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here."
+    parts = [f"Imported {merged.reviews_added} reviews ({merged.reviews_already_here} were already here)."]
+    if merged.cards_taken or merged.cards_replayed:
+        parts.append(f"Cards updated: {merged.cards_taken} as the other machine had them, "
+                     f"{merged.cards_replayed} rebuilt by replaying the merged log through FSRS.")
+    if merged.sections_read:
+        parts.append(f"Sections newly marked read: {merged.sections_read}.")
+    return " ".join(parts)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a course's section file, for editors (see README, Writing a course)."""
+    with boundary():
+        from .schema import section_schema
+
+        print_json(section_schema())
 
 
 def _terminated(signum: int, frame: object) -> None:

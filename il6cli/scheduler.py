@@ -82,3 +82,12 @@ def card_from_json(text: str) -> fsrs.Card:
 
 def is_mature(stability: float | None) -> bool:
     return stability is not None and stability >= MATURE_DAYS
+
+
+def replay(question_id: str, reviews: list[tuple[datetime, Grade]], scheduler: fsrs.Scheduler) -> fsrs.Card:
+    """The card that this log of reviews produces, rebuilt from a new card by FSRS itself (in time order)."""
+    first = min(moment for moment, _ in reviews)
+    card = new_card(question_id, first)
+    logs = [fsrs.ReviewLog(card_id=card.card_id, rating=fsrs.Rating(int(grade)), review_datetime=moment,
+                           review_duration=None) for moment, grade in reviews]
+    return scheduler.reschedule_card(card, logs)

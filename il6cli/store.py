@@ -214,7 +214,13 @@ class Store:
         return target
 
     def backup(self, now: datetime) -> Path:
-        return self._backup(now.strftime("%Y%m%dT%H%M%SZ"))
+        """A copy beside the database, named by time; never over an earlier backup made in the same second."""
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        label, attempt = stamp, 1
+        while self.path.with_name(f"{self.path.name}.{label}.bak").exists():
+            attempt += 1
+            label = f"{stamp}-{attempt}"
+        return self._backup(label)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -351,6 +357,15 @@ class Store:
 
     # --- progress carried between machines (`il6 progress export` / `import`; the merge lives in sync.py) ----
 
+    def review_log(self) -> Iterator[ReviewRow]:
+        """The whole log, oldest first, streamed row by row (without `card_before`, which only undo needs)."""
+        with _translated(self.path):
+            rows = self.db.execute(
+                """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
+                          state_before FROM reviews ORDER BY reviewed_at, id""")
+            for q, s, r, c, a, t, d, cr, sb in rows:
+                yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), None, sb)
+
     def all_cards(self) -> list[CardRow]:
         with _translated(self.path):
             rows = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY question_id").fetchall()
@@ -363,12 +378,26 @@ class Store:
                 "SELECT section_id, first_read_at, last_read_at FROM sections_read ORDER BY section_id").fetchall()
         return [(section, first, last) for section, first, last in rows]
 
-    def merge_progress(self, reviews: Sequence[ReviewRow], cards: Sequence[CardRow],
+    def review_times(self, question_id: str) -> list[tuple[str, int, bool]]:
+        """(reviewed at, rating, cram) of one question's reviews, oldest first (an indexed lookup)."""
+        with _translated(self.path):
+            rows = self.db.execute("SELECT reviewed_at, rating, cram FROM reviews WHERE question_id = ? "
+                                   "ORDER BY reviewed_at, id", (question_id,)).fetchall()
+        return [(at, int(rating), bool(cram)) for at, rating, cram in rows]
+
+    def merge_progress(self, plan: Callable[[], tuple[Sequence[ReviewRow], Sequence[CardRow]]],
                        reading: Sequence[tuple[str, str, str]]) -> None:
-        """Add reviews, replace cards and widen reading times, all in one transaction (all or nothing)."""
+        """Inside one write transaction (all or nothing, and no other session writing in between): let `plan`
+        read what it needs and return the reviews to add and the cards to replace; write them, and widen the
+        reading times."""
         with self._transaction():
-            for review in reviews:
-                self._insert_review(review, None)
+            reviews, cards = plan()
+            self.db.executemany(
+                """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+                                        duration_ms, cram, card_before, state_before)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(r.question_id, r.section_id, r.rating, None if r.correct is None else int(r.correct), r.answer,
+                  r.reviewed_at, r.duration_ms, int(r.cram), r.card_before, r.state_before) for r in reviews])
             self.db.executemany(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
                                 [_card_values(card) for card in cards])
             self.db.executemany(

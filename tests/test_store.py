@@ -108,3 +108,14 @@ def test_due_cards_are_most_overdue_first(tmp_path: Path) -> None:
         for question_id, due in [("late", "2026-02-01"), ("later", "2026-01-01"), ("future", "2026-04-01")]:
             store.record_review(review(question_id), card(question_id, f"{due}T00:00:00.000000+00:00"))
         assert [c.question_id for c in store.due_cards(NOW)] == ["later", "late"]
+
+
+def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        store.mark_read("basics", NOW)
+        first = store.backup(NOW)
+        store.mark_read("signaling", NOW)
+        second = store.backup(NOW)
+    assert first != second
+    assert sqlite3.connect(first).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 1
+    assert sqlite3.connect(second).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 2
