@@ -43,15 +43,17 @@ def section_files(directory: Path) -> list[Path]:
 def load_course(directory: Path, use_cache: bool = True) -> Course:
     """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
     files = _read_all(section_files(directory))
-    from .parse import parse_course  # only a cache miss pays for YAML and validation
-
     if not use_cache:
+        from .parse import parse_course
+
         return parse_course(files)
     from . import cache
 
     key = cache.content_key(files)
     course = cache.load(directory, key)
     if course is None:
+        from .parse import parse_course  # only a cache miss pays for YAML and validation
+
         course = parse_course(files)
         cache.save(directory, key, course)
     return course
