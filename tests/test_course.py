@@ -108,3 +108,12 @@ def test_explain_answers_what_students_type(course: Course, query: str, expected
     found = TopicIndex(course).lookup(query)
     assert found.topic is not None, (query, [t.id for t in found.candidates], [t.id for t in found.suggestions])
     assert found.topic.id == expected
+
+
+def test_answer_length_gives_no_cue(course: Course) -> None:
+    """Neither "pick the longest" nor "never pick the longest" should pay off on the multiple-choice questions."""
+    mcqs = [q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE]
+    longest = [q.id for q in mcqs if max(q.choices, key=len) == q.answer]
+    shortest = [q.id for q in mcqs if min(q.choices, key=len) == q.answer]
+    assert 0.15 * len(mcqs) <= len(longest) <= 0.35 * len(mcqs), longest
+    assert len(shortest) <= 0.35 * len(mcqs), shortest
