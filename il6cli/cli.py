@@ -213,6 +213,8 @@ def explain(
         elif plain or not stdout_is_terminal():
             from .ui.plain import topic_text
 
+            if found.corrected_from:  # a message, so that stdout stays the topic alone
+                sys.stderr.write(f"(showing {found.topic.id} for {found.corrected_from!r})\n")
             sys.stdout.write(topic_text(found.topic, course))
         else:
             from .ui import make_console, render
@@ -305,7 +307,7 @@ def quiz(
     """Review what is due with spaced repetition (FSRS), then learn new questions."""
     with boundary():
         course = load(content)
-        chosen = [find_section(course, name).id for name in section or []]
+        chosen = chosen_sections(course, section)
         run_quiz(course, chosen, limit=limit, new_per_day=new, cram=cram, retention=retention, seed=seed)
 
 
@@ -341,7 +343,7 @@ def reset(
         from .store import Store
 
         course = load(content)
-        chosen = [find_section(course, name).id for name in section or []]
+        chosen = chosen_sections(course, section)
         what = ("progress in " + ", ".join(chosen)) if chosen else "all your progress"
         if not yes:
             if not sys.stdin.isatty():

@@ -206,7 +206,7 @@ class Session:
         correct = sum(1 for a in self.history if a.correct)
         due_cards = self.store.due_cards(now + timedelta(days=1))
         in_course = {q.id for q in self.course.questions}
-        upcoming = [c for c in self.store.upcoming(now, limit=1) if c.question_id in in_course]
+        upcoming = self.store.upcoming(now, 1, list(in_course))
         return Summary(answered=answered, correct=correct, seconds=(now - started).total_seconds(),
                        due_within_day=sum(1 for c in due_cards if c.question_id in in_course),
                        next_due=upcoming[0].due if upcoming else None,

@@ -284,10 +284,14 @@ class Store:
             cards = [card for card in cards if card.question_id in wanted]
         return cards
 
-    def upcoming(self, now: datetime, limit: int) -> list[CardRow]:
+    def upcoming(self, now: datetime, limit: int, question_ids: Sequence[str]) -> list[CardRow]:
+        """The next `limit` cards to fall due after `now`, among `question_ids` (cards of questions no longer
+        in the course are skipped in SQL, so they cannot take the place of one that is)."""
         with _translated(self.path):
-            rows = self.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due > ? ORDER BY due LIMIT ?",
-                                   (iso(now), limit)).fetchall()
+            rows = self.db.execute(
+                f"""SELECT {_CARD_COLUMNS} FROM cards
+                    WHERE due > ? AND question_id IN (SELECT value FROM json_each(?)) ORDER BY due LIMIT ?""",
+                (iso(now), json.dumps(list(question_ids)), limit)).fetchall()
         return [CardRow(*row) for row in rows]
 
     def introduced_since(self, moment: datetime) -> int:
@@ -313,14 +317,7 @@ class Store:
             return self._insert_review(review, after), before, after
 
     def _insert_review(self, review: ReviewRow, card: CardRow | None) -> int:
-        cursor = self.db.execute(
-            """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                    duration_ms, cram, card_before, state_before)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (review.question_id, review.section_id, review.rating,
-             None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
-             review.duration_ms, int(review.cram), review.card_before, review.state_before),
-        )
+        cursor = self.db.execute(_REVIEW_INSERT, _review_values(review))
         if card is not None:
             self.db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
                             _card_values(card))
@@ -392,12 +389,7 @@ class Store:
         reading times."""
         with self._transaction():
             reviews, cards = plan()
-            self.db.executemany(
-                """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                        duration_ms, cram, card_before, state_before)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [(r.question_id, r.section_id, r.rating, None if r.correct is None else int(r.correct), r.answer,
-                  r.reviewed_at, r.duration_ms, int(r.cram), r.card_before, r.state_before) for r in reviews])
+            self.db.executemany(_REVIEW_INSERT, [_review_values(review) for review in reviews])
             self.db.executemany(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES ({_CARD_MARKS})",
                                 [_card_values(card) for card in cards])
             self.db.executemany(
@@ -456,7 +448,6 @@ class Store:
                                    (iso(since)[:10],)).fetchall()
         return {day: int(count) for day, count in rows}
 
-
     def reset(self, section_ids: Sequence[str] | None) -> int:
         """Forget cards, reviews and reading progress (of some sections, or all). Returns reviews removed."""
         with self._transaction():
@@ -477,6 +468,17 @@ class Store:
 _CARD_COLUMNS = ("question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, "
                  "introduced_at, fsrs")
 _CARD_MARKS = ", ".join("?" * 11)
+
+
+_REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+                                         duration_ms, cram, card_before, state_before)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _review_values(review: ReviewRow) -> tuple[object, ...]:
+    return (review.question_id, review.section_id, review.rating,
+            None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
+            review.duration_ms, int(review.cram), review.card_before, review.state_before)
 
 
 def _card_values(card: CardRow) -> tuple[object, ...]:

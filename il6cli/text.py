@@ -11,7 +11,7 @@ SPELLING = [
     (re.compile(r"lling"), "ling"),  # signalling
     (re.compile(r"haem"), "hem"),  # haematopoiesis
     (re.compile(r"aem"), "em"),  # anaemia, leukaemia
-    (re.compile(r"oe(?=[sn])"), "e"),  # oestrogen, oedema -> estrogen (only before s/n, to spare 'does')
+    (re.compile(r"\boe(?=[sd])"), "e"),  # oestrogen, oesophagus, oedema (word-initial only, to spare 'does')
     (re.compile(r"is(?=ation|e\b|ed\b|ing\b)"), "iz"),  # randomisation, characterise
     (re.compile(r"tumour"), "tumor"),
     (re.compile(r"fibre"), "fiber"),

@@ -223,3 +223,22 @@ def test_reset_needs_confirmation_and_writes_a_backup(runner: CliRunner, home: P
     assert len(backups) == 1
     assert sqlite3.connect(backups[0]).execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     assert sqlite3.connect(home / "progress.db").execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_quiz_with_nothing_to_do_says_how_to_get_more(runner: CliRunner, home: Path) -> None:
+    code, out, _ = run(runner, "quiz", *FIX, "--new", "0")
+    assert code == 0
+    assert "today's new questions (--new 0) are used up" in out and "il6 quiz --new 10" in out
+    assert "il6 quiz --cram" in out
+    with Store.open(home / "progress.db") as store:  # every question introduced: only --cram helps
+        session = Session(load_course(FIXTURE_COURSE), store, Settings(), random.Random(1))
+        for question in session.course.questions:
+            session.grade_and_record(question, True, "x", datetime.now(timezone.utc), 1)
+    code, out, _ = run(runner, "quiz", *FIX)
+    assert code == 0 and "every question here has been introduced" in out and "--new" not in out
+
+
+def test_explain_plain_names_a_forgiven_typo_on_stderr(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "trans-signalng")
+    assert code == 0 and out.startswith("Trans-signaling\n")
+    assert err == "(showing trans-signaling for 'trans-signalng')\n"

@@ -126,3 +126,13 @@ def test_questions_removed_from_content_are_kept_but_ignored(tmp_path: Path) -> 
                     Grade.AGAIN, False, "x", DAY1, 10)
         assert "gone-01" in store.known_question_ids()
         assert all(q.id != "gone-01" for q in session(store).plan(DAY1 + timedelta(days=2)))
+
+
+def test_summary_next_review_skips_cards_of_removed_questions(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = session(store)
+        kept = course().questions[0]
+        quiz.record(kept._replace(id="gone-01"), Grade.AGAIN, False, "x", DAY1, 10)  # due first
+        quiz.record(kept, Grade.GOOD, True, "a", DAY1, 10)
+        summary = quiz.summary(DAY1, DAY1)
+        assert summary.next_due == store.card(kept.id).due  # type: ignore[union-attr]

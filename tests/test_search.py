@@ -61,3 +61,10 @@ def test_normal_form() -> None:
     assert normalize("IL-6 trans–signalling") == "il6transsignaling"
     assert normalize("TNF-α") == "tnfalpha"
     assert normalize("NF-κB") == "nfkappab"
+
+
+def test_british_oe_is_folded_only_at_the_start_of_a_word() -> None:
+    assert normalize("Oedema") == normalize("edema")
+    assert normalize("oestrogen") == normalize("estrogen")
+    assert normalize("oesophagus") == normalize("esophagus")
+    assert normalize("what it does") == "whatitdoes"  # not "des"

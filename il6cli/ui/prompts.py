@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from questionary import Question
 
 T = TypeVar("T")
 
@@ -77,12 +80,7 @@ class QuestionaryPrompter:
     """Arrow keys or a number in a real terminal (questionary, imported only by commands that prompt)."""
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
-        import questionary
-
-        items = [questionary.Choice(title=c.label, value=index, shortcut_key=c.key or True)
-                 for index, c in enumerate(choices)]
-        picked = questionary.select(message, choices=items, default=items[default], use_shortcuts=True,
-                                    use_arrow_keys=True).unsafe_ask()
+        picked = questionary_select(message, choices, default).unsafe_ask()
         chosen: Choice[T] = choices[int(picked)]
         return chosen.value
 
@@ -100,6 +98,19 @@ class QuestionaryPrompter:
         import questionary
 
         questionary.press_any_key_to_continue(message).unsafe_ask()
+
+
+def questionary_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:
+    """A questionary list whose values are the choices' indexes. Up to 9 choices get the keys 1-9 (their
+    positions, as in the plain prompter); a longer list would get 0, a, b... (and fail past 36), so it keeps
+    only the choices' own keys, or arrow keys alone when it has none."""
+    import questionary
+
+    numbered = len(choices) <= 9
+    items = [questionary.Choice(title=c.label, value=index, shortcut_key=c.key or numbered)
+             for index, c in enumerate(choices)]
+    return questionary.select(message, choices=items, default=items[default], use_arrow_keys=True,
+                              use_shortcuts=numbered or all(c.key for c in choices))
 
 
 def make_prompter(interactive: bool) -> Prompter:

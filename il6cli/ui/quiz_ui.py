@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
@@ -51,7 +51,7 @@ class QuizRunner:
         started = self.clock()
         queue = self.session.plan(started)
         if not queue:
-            self.console.print("Nothing is due and no new questions are left for today.")
+            self.console.print(self.nothing_to_do())
             return self.finish(started)
         new = sum(1 for q in queue if self.session.store.card(q.id) is None)
         cram = self.session.settings.cram
@@ -80,13 +80,22 @@ class QuizRunner:
             self.console.print()
         return self.finish(started)
 
+    def nothing_to_do(self) -> str:
+        """Why the queue is empty, and what the user can do about it."""
+        known = self.session.store.known_question_ids()
+        if all(q.id in known for q in self.session.in_scope()):
+            return "Nothing is due, and every question here has been introduced. To practise anyway: il6 quiz --cram"
+        limit = self.session.settings.new_per_day
+        return (f"Nothing is due, and today's new questions (--new {limit}) are used up. "
+                f"For more now: il6 quiz --new {limit + 10}; to practise anyway: il6 quiz --cram")
+
     # --- one question ----------------------------------------------------------------------------------
 
     def ask(self, question: Question, number: int, total: int) -> Control | None:
         section = self.session.course.section(question.section_id)
         self.console.print()
         self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {TYPE_LABELS[question.type]}[/dim]")
-        self.console.print(Text(question.prompt, style="bold"))
+        self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
         if question.type is QuestionType.RECALL:
             return self.ask_recall(question, asked_at)
@@ -201,7 +210,10 @@ class QuizRunner:
         choices += [Choice("Undo this answer", Control.UNDO, "u"), Choice("Quit", Control.QUIT, "q")]
         picked = self.prompter.select("", choices)
         if isinstance(picked, Grade):
-            self.session.regrade_last(picked, self.clock())
+            answered = self.session.regrade_last(picked, self.clock())
+            if answered is not None and answered.due:
+                self.console.print(f"[dim]Marked {picked.name.lower()}: next review "
+                                   f"{when(parse_iso(answered.due), self.clock())}.[/dim]")
             return None
         return picked
 
@@ -215,6 +227,14 @@ class QuizRunner:
 
     def _ms_since(self, moment: datetime) -> int:
         return max(0, int((self.clock() - moment).total_seconds() * 1000))
+
+
+def prompt_view(prompt: str) -> RenderableType:
+    """A question's prompt in bold, its hard-wrapped source lines reflowed to the terminal's width."""
+    view = prose(prompt)
+    if isinstance(view, Text):
+        view.stylize("bold")
+    return view
 
 
 def print_summary(console: Console, summary: Summary, now: datetime) -> None:

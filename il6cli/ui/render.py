@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -17,7 +19,7 @@ def section_view(section: Section, course: Course, read: dict[str, str] | None =
         Text(section.title, style="bold cyan"),
         Text(""),
         Text("By the end of this section you can:", style="bold"),
-        *[Text(f"  • {objective}") for objective in section.objectives],
+        bullet_list(list(section.objectives)),
         Text(""),
         prose(section.summary),
         Text(""),
@@ -48,13 +50,16 @@ def _references(section: Section) -> RenderableType:
 
 
 def reference_list(citations: list[str]) -> RenderableType:
-    """Citations as a bulleted list whose wrapped lines hang under the text, not under the bullet."""
-    table = Table(title="References", title_justify="left", title_style="bold dim", show_header=False,
-                  box=None, padding=(0, 1, 0, 0), style="dim")
+    return bullet_list(citations, title="References", title_justify="left", title_style="bold dim", style="dim")
+
+
+def bullet_list(items: list[str], **table_options: Any) -> Table:
+    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    table = Table(show_header=False, box=None, padding=(0, 1, 0, 0), **table_options)
     table.add_column(width=3, justify="right")
     table.add_column(ratio=1)
-    for citation in citations:
-        table.add_row("•", citation)
+    for item in items:
+        table.add_row("•", item)
     return table
 
 

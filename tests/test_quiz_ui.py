@@ -1,0 +1,73 @@
+"""The quiz as drawn in a terminal, driven by a scripted prompter (the pexpect test covers real keys)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.console import Console
+
+from il6cli.content import load_course
+from il6cli.model import QuestionType
+from il6cli.quiz import Session, Settings
+from il6cli.scheduler import Grade
+from il6cli.store import Store
+from il6cli.ui.prompts import Choice
+from il6cli.ui.quiz_ui import QuizRunner
+
+from .conftest import FIXTURE_COURSE
+
+T = TypeVar("T")
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+class Scripted:
+    """Answers the question with `answer`, then picks `after` from the menu after the feedback; then stops."""
+
+    def __init__(self, answer: Any, after: Any) -> None:
+        self.answer = answer
+        self.after = after
+        self.asked: list[str] = []
+
+    def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
+        self.asked.append(message)
+        if message == "":  # the menu after the feedback
+            if len(self.asked) > 2:
+                raise EOFError
+            return next(c.value for c in choices if c.value == self.after)
+        return next(c.value for c in choices if c.value == self.answer)
+
+    def text(self, message: str) -> str:
+        return "x"
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        return default
+
+    def pause(self, message: str) -> None:
+        pass
+
+
+def run_one(tmp_path: Path, after: Any, prompt: str = "") -> str:
+    course = load_course(FIXTURE_COURSE)
+    true_false = next(q for q in course.questions if q.type is QuestionType.TRUE_FALSE)
+    if prompt:
+        true_false = true_false._replace(prompt=prompt)
+    console = Console(width=60, record=True, color_system=None)
+    with Store.open(tmp_path / "p.db") as store:
+        session = Session(course, store, Settings(), random.Random(1))
+        session.plan = lambda now: [true_false]  # type: ignore[method-assign]
+        QuizRunner(session, console, Scripted(true_false.answer, after), lambda: NOW, True).run()
+    return console.export_text()
+
+
+def test_marking_an_answer_easy_says_when_it_comes_back(tmp_path: Path) -> None:
+    out = run_one(tmp_path, Grade.EASY)
+    assert "Marked easy: next review in " in out and "days" in out.split("Marked easy")[1].splitlines()[0]
+
+
+def test_a_hard_wrapped_prompt_is_reflowed_to_the_terminal(tmp_path: Path) -> None:
+    out = run_one(tmp_path, None, prompt="One two three four five\nsix seven.")
+    assert "One two three four five six seven." in out
