@@ -187,8 +187,10 @@ def learn(
 
         with Store.open() as store:
             quiz_on = walk(course, store, target, make_console(), make_prompter(True), now)
-        if quiz_on is not None:
+        while quiz_on is not None:  # "quiz me on this section": quiz, then back to the course where it was
             run_quiz(course, sections=[quiz_on.id])
+            with Store.open() as store:
+                quiz_on = walk(course, store, quiz_on, make_console(), make_prompter(True), now)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from .model import Course, Question
+from .model import Course, Question, QuestionType
 from .scheduler import (
     Grade,
     card_from_json,
@@ -99,6 +99,23 @@ class Answered(NamedTuple):
     duration_ms: int | None
 
 
+def by_type_in_turn(questions: Sequence[Question]) -> list[Question]:
+    """Within each section, take its question types in turn (choice, true/false, typed, recall, choice, ...),
+    so the first new questions of a section are not all of the type its author happened to write first."""
+    ordered: list[Question] = []
+    sections = list(dict.fromkeys(q.section_id for q in questions))
+    for section_id in sections:
+        queues: dict[QuestionType, list[Question]] = {}
+        for question in questions:
+            if question.section_id == section_id:
+                queues.setdefault(question.type, []).append(question)
+        while any(queues.values()):
+            for kind in list(queues):
+                if queues[kind]:
+                    ordered.append(queues[kind].pop(0))
+    return ordered
+
+
 @dataclass
 class Session:
     course: Course
@@ -132,7 +149,7 @@ class Session:
         allowance = max(0, self.settings.new_per_day - self.store.introduced_since(start_of_day(now)))
         known = self.store.known_question_ids()
         read = self.store.read_sections()
-        fresh = [q for q in scope if q.id not in known]
+        fresh = by_type_in_turn([q for q in scope if q.id not in known])
         fresh.sort(key=lambda q: q.section_id not in read)  # stable: read sections first, then course order
         self.queue = mix(due) + mix(fresh[: min(room, allowance)])
         return self.queue

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 
-from il6cli.content import load_course
+from il6cli.content import default_content_dir, load_course
 from il6cli.model import Course
 from il6cli.quiz import Session, Settings, grade_typed, mix
 from il6cli.scheduler import Grade
@@ -136,3 +136,11 @@ def test_summary_next_review_skips_cards_of_removed_questions(tmp_path: Path) ->
         quiz.record(kept, Grade.GOOD, True, "a", DAY1, 10)
         summary = quiz.summary(DAY1, DAY1)
         assert summary.next_due == store.card(kept.id).due  # type: ignore[union-attr]
+
+
+def test_the_first_new_questions_of_a_section_cover_its_question_types(tmp_path: Path) -> None:
+    shipped = load_course(default_content_dir())  # its files list multiple choice first, recall last
+    with Store.open(tmp_path / "p.db") as store:
+        quiz = Session(shipped, store, Settings(new_per_day=4, sections=("overview",)), random.Random(3))
+        planned = quiz.plan(DAY1)
+    assert {q.type.value for q in planned} == {"multiple_choice", "true_false", "typed", "recall"}

@@ -162,6 +162,8 @@ def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
     child.expect("Signaling in the demo")  # the quiz's header names the section of each question
     child.sendintr()
     child.expect("Session over")
+    child.expect("Where next")  # back in the course, at the section the quiz was about
+    choose(child, "q")
     assert finish(child) == 0
 
 

@@ -28,7 +28,8 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def section_text(section: Section, course: Course) -> str:
-    parts = [f"{section.number}. {section.title}", "=" * min(WIDTH, len(section.title) + 4), ""]
+    heading = f"{section.number}. {section.title}"
+    parts = [heading, "=" * min(WIDTH, len(heading)), ""]
     parts += ["Objectives:"] + [f"  - {o}" for o in section.objectives] + [""]
     parts += [_wrap(section.summary), ""]
     parts += ["Key facts:"]

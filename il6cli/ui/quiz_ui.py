@@ -208,7 +208,7 @@ class QuizRunner:
             choices += [Choice("Next, and that was easy", Grade.EASY, "e"),
                         Choice("Next, but I was unsure (hard)", Grade.HARD, "h")]
         choices += [Choice("Undo this answer", Control.UNDO, "u"), Choice("Quit", Control.QUIT, "q")]
-        picked = self.prompter.select("", choices)
+        picked = self.prompter.select("Then:", choices)
         if isinstance(picked, Grade):
             answered = self.session.regrade_last(picked, self.clock())
             if answered is not None and answered.due:
