@@ -75,12 +75,12 @@ def progress(path: Path, ids: list[tuple[str, str]], reviews: int, now: datetime
         for index in range(reviews):
             question_id, section_id = ids[index % len(ids)]
             rating = rng.choice((1, 3, 3, 3, 4))
-            yield (question_id, section_id, rating, int(rating > 1), "x", iso(start + step * index), 5000, 0,
-                   "{}", 2)
+            moment = iso(start + step * index)
+            yield (question_id, section_id, rating, int(rating > 1), "x", moment, 5000, 0, "{}", 2, moment[:10])
 
     db.executemany("""INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                      duration_ms, cram, card_before, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                   rows())
+                      duration_ms, cram, card_before, state_before, day)
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows())
     db.commit()
     db.close()
 

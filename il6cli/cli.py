@@ -113,6 +113,13 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def local_tz() -> Any:
+    """The user's time zone, which decides where a study day starts (see days.py)."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzinfo
+
+
 def now() -> Any:
     from datetime import datetime, timezone
 
@@ -287,7 +294,7 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
         kept = float(store.setting("retention") or 0.9)
         settings = Settings(sections=tuple(sections), limit=limit, new_per_day=new_per_day, cram=cram,
                             retention=kept)
-        session = Session(course, store, settings, random.Random(seed))
+        session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()
         QuizRunner(session, make_console(), make_prompter(tty), now, tty).run()
 
@@ -322,7 +329,7 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
 
         course = load(content)
         with Store.open() as store:
-            result = statistics.compute(course, store, now())
+            result = statistics.compute(course, store, now(), local_tz())
         if as_json:
             print_json(result.to_json())
             return
@@ -477,7 +484,7 @@ def progress_import(
         incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
         with Store.open() as store:
             backup = store.backup(now())
-            merged = sync.merge(store, incoming, float(store.setting("retention") or 0.9))
+            merged = sync.merge(store, incoming, float(store.setting("retention") or 0.9), local_tz())
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 
 

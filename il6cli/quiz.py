@@ -9,10 +9,11 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from .days import day_start, study_day
 from .model import Course, Question, QuestionType
 from .scheduler import (
     Grade,
@@ -69,10 +70,6 @@ def parse_true_false(text: str) -> bool | None:
     return None
 
 
-def start_of_day(now: datetime) -> datetime:
-    return now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def mix(questions: Sequence[Question]) -> list[Question]:
     """Reorder so that neighbours differ in section and type where possible, keeping priority roughly."""
     remaining = list(questions)
@@ -122,6 +119,7 @@ class Session:
     store: Store
     settings: Settings
     rng: random.Random
+    tz: tzinfo = timezone.utc  # the user's time zone: where a study day starts (see days.py)
     queue: list[Question] = field(default_factory=list)
     history: list[Answered] = field(default_factory=list)
     leeches: list[Question] = field(default_factory=list)
@@ -146,7 +144,7 @@ class Session:
         due = [by_id[c.question_id] for c in self.store.due_cards(now) if c.question_id in by_id]
         due = due[: self.settings.limit]
         room = self.settings.limit - len(due)
-        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(start_of_day(now)))
+        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(day_start(now, self.tz)))
         known = self.store.known_question_ids()
         read = self.store.read_sections()
         fresh = by_type_in_turn([q for q in scope if q.id not in known])
@@ -171,7 +169,7 @@ class Session:
                 question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
                 answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
                 duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
-                state_before=before.state if before else None,
+                state_before=before.state if before else None, day=study_day(now, self.tz).isoformat(),
             )
             if self.settings.cram:
                 return review_row, None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from .days import sql_day_shift, study_day
 from .model import Course
 from .scheduler import MATURE_DAYS
 from .store import Store
@@ -45,7 +46,7 @@ class Stats:
         return data
 
 
-def compute(course: Course, store: Store, now: datetime) -> Stats:
+def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.utc) -> Stats:
     ids = [q.id for q in course.questions]
     totals = store.totals(now, ids)
     recalled, reviewed = store.retention()
@@ -54,13 +55,13 @@ def compute(course: Course, store: Store, now: datetime) -> Stats:
     for section in course.sections:
         seen, due, mature = per_section.get(section.id, (0, 0, 0))
         sections.append(SectionStats(section.id, section.title, len(section.questions), seen, due, mature))
-    today = now.date()
-    due_days = store.due_per_day(now, FORECAST_DAYS, ids)
+    today = study_day(now, tz)
+    due_days = store.due_per_day(now, FORECAST_DAYS, ids, sql_day_shift(now, tz))
     forecast = [(d, due_days.get(d, 0)) for d in _days(today, FORECAST_DAYS)]
     start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
-    per_day = store.reviews_per_day(datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo))
+    per_day = store.reviews_per_day(start.isoformat())
     calendar = [(d, per_day.get(d, 0)) for d in _days(start, (today - start).days + 1)]
-    recent = store.reviews_per_day(now - timedelta(days=STREAK_HORIZON_DAYS))
+    recent = store.reviews_per_day((today - timedelta(days=STREAK_HORIZON_DAYS)).isoformat())
     return Stats(
         reviews_total=totals["reviews_total"], cram_reviews=totals["cram_reviews"],
         cards_seen=totals["cards_seen"], questions_total=len(ids), due_now=totals["due_now"],

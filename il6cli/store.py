@@ -59,7 +59,8 @@ MIGRATIONS: list[list[str]] = [
                duration_ms INTEGER,
                cram INTEGER NOT NULL DEFAULT 0,
                card_before TEXT,
-               state_before INTEGER)""",
+               state_before INTEGER,
+               day TEXT NOT NULL)""",
         "CREATE INDEX reviews_time ON reviews (reviewed_at)",
         "CREATE INDEX reviews_question ON reviews (question_id)",
         # Per-day totals kept by triggers, so stats never scan the log however long it grows, and undo,
@@ -72,7 +73,7 @@ MIGRATIONS: list[list[str]] = [
                mature_recalled INTEGER NOT NULL)""",
         f"""CREATE TRIGGER reviews_counted AFTER INSERT ON reviews BEGIN
                INSERT INTO review_days (day, reviews, cram, mature_reviews, mature_recalled)
-               VALUES (substr(NEW.reviewed_at, 1, 10), 1, NEW.cram,
+               VALUES (NEW.day, 1, NEW.cram,
                        NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE},
                        NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE} AND NEW.rating > 1)
                ON CONFLICT (day) DO UPDATE SET
@@ -86,7 +87,7 @@ MIGRATIONS: list[list[str]] = [
                    mature_reviews = mature_reviews - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE}),
                    mature_recalled = mature_recalled
                        - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE} AND OLD.rating > 1)
-               WHERE day = substr(OLD.reviewed_at, 1, 10);
+               WHERE day = OLD.day;
            END""",
     ],
 ]
@@ -142,6 +143,7 @@ class ReviewRow(NamedTuple):
     cram: bool
     card_before: str | None  # the card's JSON before this review, so an undo can restore it exactly
     state_before: int | None = None  # the card's FSRS state before this review (None: a new card)
+    day: str | None = None  # the user's study day (YYYY-MM-DD, see days.py); None: the UTC date of reviewed_at
 
 
 class Store:
@@ -348,9 +350,9 @@ class Store:
         with _translated(self.path):
             rows = self.db.execute(
                 """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                          card_before, state_before FROM reviews ORDER BY reviewed_at, id""").fetchall()
-        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb)
-                for q, s, r, c, a, t, d, cr, b, sb in rows]
+                          card_before, state_before, day FROM reviews ORDER BY reviewed_at, id""").fetchall()
+        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day)
+                for q, s, r, c, a, t, d, cr, b, sb, day in rows]
 
     # --- progress carried between machines (`il6 progress export` / `import`; the merge lives in sync.py) ----
 
@@ -431,21 +433,23 @@ class Store:
                 (iso(now), mature_days, ids)).fetchall()
         return {section: (int(seen), int(due), int(mature)) for section, seen, due, mature in rows}
 
-    def due_per_day(self, now: datetime, days: int, question_ids: Sequence[str]) -> dict[str, int]:
-        """Cards falling due on each UTC day from today, overdue ones counted today."""
+    def due_per_day(self, now: datetime, days: int, question_ids: Sequence[str], day_shift: str) -> dict[str, int]:
+        """Cards falling due on each study day from today (`day_shift`: see days.sql_day_shift), overdue ones
+        counted today."""
         ids = json.dumps(list(question_ids))
         until = iso(now + timedelta(days=days))
         with _translated(self.path):
             rows = self.db.execute(
-                """SELECT max(substr(due, 1, 10), ?), count(*) FROM cards
+                """SELECT max(date(due, ?), date(?, ?)), count(*) FROM cards
                    WHERE due < ? AND question_id IN (SELECT value FROM json_each(?)) GROUP BY 1""",
-                (iso(now)[:10], until, ids)).fetchall()
+                (day_shift, iso(now), day_shift, until, ids)).fetchall()
         return {day: int(count) for day, count in rows}
 
-    def reviews_per_day(self, since: datetime) -> dict[str, int]:
+    def reviews_per_day(self, since_day: str) -> dict[str, int]:
+        """Reviews on each study day from `since_day` (YYYY-MM-DD) on."""
         with _translated(self.path):
             rows = self.db.execute("SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0",
-                                   (iso(since)[:10],)).fetchall()
+                                   (since_day,)).fetchall()
         return {day: int(count) for day, count in rows}
 
     def reset(self, section_ids: Sequence[str] | None) -> int:
@@ -471,14 +475,15 @@ _CARD_MARKS = ", ".join("?" * 11)
 
 
 _REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                         duration_ms, cram, card_before, state_before)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                                         duration_ms, cram, card_before, state_before, day)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _review_values(review: ReviewRow) -> tuple[object, ...]:
     return (review.question_id, review.section_id, review.rating,
             None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
-            review.duration_ms, int(review.cram), review.card_before, review.state_before)
+            review.duration_ms, int(review.cram), review.card_before, review.state_before,
+            review.day or review.reviewed_at[:10])
 
 
 def _card_values(card: CardRow) -> tuple[object, ...]:

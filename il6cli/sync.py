@@ -23,11 +23,12 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
+from .days import study_day_of
 from .errors import ProgressFileError
 from .store import CardRow, ReviewRow, Store, iso
 
@@ -245,7 +246,7 @@ def _is_int(value: object) -> bool:
 # --- merging ---------------------------------------------------------------------------------------------
 
 
-def merge(store: Store, incoming: Progress, retention: float) -> Merged:
+def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timezone.utc) -> Merged:
     """Merge `incoming` into the store in one write transaction (the rules are in the module's docstring).
 
     The local log is read one question at a time (an indexed lookup), so a long history is never loaded whole.
@@ -266,7 +267,7 @@ def merge(store: Store, incoming: Progress, retention: float) -> Merged:
             ours = store.review_times(question_id)
             here = set(ours)
             new = [r for r in theirs if (r.reviewed_at, r.rating, r.cram) not in here]
-            added += new
+            added += [r._replace(day=study_day_of(r.reviewed_at, tz)) for r in new]  # this machine's calendar
             if not any(not r.cram for r in new):
                 continue  # nothing that moves the card (no reviews, or only cram ones)
             ours_scheduled = {(at, rating) for at, rating, cram in ours if not cram}

@@ -244,8 +244,9 @@ def test_disk_full_keeps_earlier_answers(home: Path, monkeypatch: pytest.MonkeyP
         while True:
             pages = connection.execute("PRAGMA page_count").fetchone()[0]
             connection.execute("BEGIN")
-            connection.execute("INSERT INTO reviews (question_id, section_id, rating, reviewed_at, answer) "
-                               "VALUES ('filler', 'basics', 3, '2026-01-01T00:00:00.000000+00:00', ?)", ("z" * 300,))
+            connection.execute("INSERT INTO reviews (question_id, section_id, rating, reviewed_at, answer, day) "
+                               "VALUES ('filler', 'basics', 3, '2026-01-01T00:00:00.000000+00:00', ?, '2025-12-31')",
+                               ("z" * 300,))
             if connection.execute("PRAGMA page_count").fetchone()[0] > pages:
                 connection.execute("ROLLBACK")
                 break
@@ -533,7 +534,7 @@ def test_store_reads_back_what_it_wrote(tmp_path: Path, rows: list[tuple[str, in
     with Store.open(path) as store:
         for index, (question_id, rating, correct, answer, cram) in enumerate(rows):
             moment = iso(T0 + timedelta(minutes=index))
-            row = ReviewRow(question_id, "s", rating, correct, answer, moment, index, cram, None)
+            row = ReviewRow(question_id, "s", rating, correct, answer, moment, index, cram, None, None, moment[:10])
             card = None if cram else CardRow(question_id, "s", moment, 1, 1.5, 5.0, moment, 1, 0, moment, "{}")
             store.record_review(row, card)
             written.append(row)

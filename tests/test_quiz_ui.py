@@ -34,7 +34,7 @@ class Scripted:
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
         self.asked.append(message)
-        if message == "":  # the menu after the feedback
+        if message == "Then:":  # the menu after the feedback
             if len(self.asked) > 2:
                 raise EOFError
             return next(c.value for c in choices if c.value == self.after)
