@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -178,9 +179,12 @@ class Store:
 
     def _check_and_migrate(self) -> None:
         with _translated(self.path):
-            application_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            has_tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            # One statement, so one snapshot: another il6 may be creating this database at this moment.
+            application_id, version, tables = self.db.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id()),"
+                " (SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
+            has_tables = tables > 0
         if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
             self.db.close()
             raise StoreError(f"{self.path} is not an il6 progress database; it was left untouched",
@@ -192,12 +196,31 @@ class Store:
         if version < SCHEMA_VERSION:
             if has_tables:
                 self._backup(f"before-schema-{SCHEMA_VERSION}")
-            self._migrate(version)
-        with _translated(self.path):
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._migrate()
+        self._ensure_wal()
 
-    def _migrate(self, version: int) -> None:
+    def _ensure_wal(self) -> None:
+        """WAL lets a reader and a writer work at once; the mode is stored in the file, so this is set once.
+        Switching needs a moment alone with the file, and SQLite does not wait for that on its own (its busy
+        handler is skipped to avoid deadlock), so a brand-new database opened by two il6 at once retries."""
+        with _translated(self.path):
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+            while True:
+                try:
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
+
+    def _migrate(self) -> None:
         with self._transaction():
+            # Read the version again under the write lock: another il6 opening a new database at the same
+            # moment may have migrated it while this one waited.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
                     self.db.execute(statement)

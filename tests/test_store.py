@@ -119,3 +119,33 @@ def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) 
     assert first != second
     assert sqlite3.connect(first).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 1
     assert sqlite3.connect(second).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 2
+
+
+def test_two_processes_creating_the_database_at_once(tmp_path: Path) -> None:
+    """Several il6 commands started together on a fresh home: one migrates, the others wait and use it."""
+    import threading
+
+    def open_together(path: Path, count: int) -> list[BaseException]:
+        errors: list[BaseException] = []
+        start = threading.Barrier(count)
+
+        def open_it() -> None:
+            start.wait()
+            try:
+                Store.open(path).close()
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return errors
+
+    for attempt in range(15):
+        path = tmp_path / f"race{attempt}" / "progress.db"
+        assert open_together(path, 6) == []
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
