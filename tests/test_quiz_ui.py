@@ -71,3 +71,12 @@ def test_marking_an_answer_easy_says_when_it_comes_back(tmp_path: Path) -> None:
 def test_a_hard_wrapped_prompt_is_reflowed_to_the_terminal(tmp_path: Path) -> None:
     out = run_one(tmp_path, None, prompt="One two three four five\nsix seven.")
     assert "One two three four five six seven." in out
+
+
+def test_when_the_next_review_comes_reads_naturally() -> None:
+    from datetime import timedelta
+
+    from il6cli.ui.quiz_ui import when
+
+    assert [when(NOW + timedelta(seconds=s), NOW) for s in (0, 10, 59.5, 600, 5400, 3 * 86400)] == [
+        "now", "in under a minute", "in 1 minute", "in 10 minutes", "in 2 hours", "in 3 days"]

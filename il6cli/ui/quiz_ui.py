@@ -260,7 +260,7 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
 def when(moment: datetime, now: datetime) -> str:
     seconds = (moment - now).total_seconds()
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
+        if seconds >= size - 30:  # a one-minute step seen a moment after answering is still "1 minute"
             count = round(seconds / size)
             return f"in {count} {unit}{'s' if count != 1 else ''}"
     return "now" if seconds <= 0 else "in under a minute"
