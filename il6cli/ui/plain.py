@@ -30,7 +30,7 @@ def _wrap(text: str, indent: str = "") -> str:
 def section_text(section: Section, course: Course) -> str:
     heading = f"{section.number}. {section.title}"
     parts = [heading, "=" * min(WIDTH, len(heading)), ""]
-    parts += ["Objectives:"] + [f"  - {o}" for o in section.objectives] + [""]
+    parts += ["Objectives:"] + [_fill(o, "  - ", "    ") for o in section.objectives] + [""]
     parts += [_wrap(section.summary), ""]
     parts += ["Key facts:"]
     for index, fact in enumerate(section.facts, 1):
