@@ -242,3 +242,10 @@ def test_explain_plain_names_a_forgiven_typo_on_stderr(runner: CliRunner) -> Non
     code, out, err = run(runner, "explain", *FIX, "trans-signalng")
     assert code == 0 and out.startswith("Trans-signaling\n")
     assert err == "(showing trans-signaling for 'trans-signalng')\n"
+
+
+def test_plain_sections_fit_eighty_columns(runner: CliRunner) -> None:
+    for number in range(1, 14):  # the shipped course, as `il6 learn N | less` shows it
+        code, out, _ = run(runner, "learn", str(number), "--plain")
+        assert code == 0
+        assert max(len(line) for line in out.splitlines()) <= 80, number

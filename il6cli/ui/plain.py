@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from ..model import Course, Section, Topic
 
 WIDTH = 80
+LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+\.)\s|^\s*\|")  # Markdown list items and table rows keep their lines
 
 
 def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
@@ -20,7 +22,7 @@ def _wrap(text: str, indent: str = "") -> str:
     out = []
     for paragraph in paragraphs:
         lines = paragraph.splitlines()
-        if any(line.lstrip().startswith(("-", "*", "|", "1.")) for line in lines):
+        if any(LIST_OR_TABLE.match(line) for line in lines):
             out.append("\n".join(indent + line for line in lines))  # keep lists and tables as written
         else:
             out.append(_fill(" ".join(lines), initial_indent=indent, subsequent_indent=indent))
@@ -36,8 +38,7 @@ def section_text(section: Section, course: Course) -> str:
     for index, fact in enumerate(section.facts, 1):
         parts.append(_fill(fact.text, initial_indent=f"  {index}. ", subsequent_indent="     "))
         for ref in fact.references:
-            parts.append(_fill(ref.citation(), initial_indent="     [", subsequent_indent="      ")
-                         + "]")
+            parts.append(_fill(ref.citation() + "]", initial_indent="     [", subsequent_indent="      "))
     if section.diagram:
         parts += ["", "Diagram:", section.diagram.rstrip("\n")]
     parts += ["", "Topics (il6 explain TOPIC):"]
