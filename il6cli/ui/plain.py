@@ -8,7 +8,7 @@ import textwrap
 from ..model import Course, Section, Topic
 
 WIDTH = 80
-LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+\.)\s|^\s*\|")  # Markdown list items and table rows keep their lines
+LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
 
 
 def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
@@ -18,15 +18,37 @@ def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> s
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    paragraphs = text.strip().split("\n\n")
+    """Reflow Markdown prose to 80 columns: paragraphs filled, list items filled under their marker, table rows
+    left as written."""
     out = []
-    for paragraph in paragraphs:
+    for paragraph in text.strip().split("\n\n"):
         lines = paragraph.splitlines()
-        if any(LIST_OR_TABLE.match(line) for line in lines):
-            out.append("\n".join(indent + line for line in lines))  # keep lists and tables as written
+        if any(line.lstrip().startswith("|") for line in lines):
+            out.append("\n".join(indent + line for line in lines))
+        elif any(LIST_ITEM.match(line) for line in lines):
+            out.append("\n".join(_fill_item(item, indent) for item in _list_items(lines)))
         else:
             out.append(_fill(" ".join(lines), initial_indent=indent, subsequent_indent=indent))
     return "\n\n".join(out)
+
+
+def _list_items(lines: list[str]) -> list[str]:
+    """Join each list item's continuation lines to it (a line before the first marker is an item of its own)."""
+    items: list[str] = []
+    for line in lines:
+        if LIST_ITEM.match(line) or not items:
+            items.append(line.strip())
+        else:
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _fill_item(item: str, indent: str) -> str:
+    marker = LIST_ITEM.match(item)
+    if not marker:
+        return _fill(item, indent, indent)
+    hang = indent + " " * len(marker.group(0).lstrip())
+    return _fill(item[marker.end():], indent + marker.group(0).lstrip(), hang)
 
 
 def section_text(section: Section, course: Course) -> str:
