@@ -369,24 +369,20 @@ class Store:
             return int(self.db.execute("SELECT coalesce(sum(reviews), 0) FROM review_days").fetchone()[0])
 
     def reviews(self) -> list[ReviewRow]:
-        """The whole log, oldest first (for export and tests; commands aggregate in SQL instead)."""
-        with _translated(self.path):
-            rows = self.db.execute(
-                """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                          card_before, state_before, day FROM reviews ORDER BY reviewed_at, id""").fetchall()
-        return [ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day)
-                for q, s, r, c, a, t, d, cr, b, sb, day in rows]
+        """The whole log with the cards before each review, oldest first (for tests; commands use SQL)."""
+        return list(self.review_log(with_card_before=True))
 
     # --- progress carried between machines (`il6 progress export` / `import`; the merge lives in sync.py) ----
 
-    def review_log(self) -> Iterator[ReviewRow]:
-        """The whole log, oldest first, streamed row by row (without `card_before`, which only undo needs)."""
+    def review_log(self, with_card_before: bool = False) -> Iterator[ReviewRow]:
+        """The whole log, oldest first, streamed row by row (`card_before`, which only undo needs, on request)."""
+        card_before = "card_before" if with_card_before else "NULL"
         with _translated(self.path):
             rows = self.db.execute(
-                """SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                          state_before FROM reviews ORDER BY reviewed_at, id""")
-            for q, s, r, c, a, t, d, cr, sb in rows:
-                yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), None, sb)
+                f"""SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
+                           {card_before}, state_before, day FROM reviews ORDER BY reviewed_at, id""")
+            for q, s, r, c, a, t, d, cr, b, sb, day in rows:
+                yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day)
 
     def all_cards(self) -> list[CardRow]:
         with _translated(self.path):
