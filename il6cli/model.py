@@ -14,6 +14,7 @@ class QuestionType(str, Enum):
     MULTIPLE_CHOICE = "multiple_choice"
     TRUE_FALSE = "true_false"
     TYPED = "typed"
+    CLOZE = "cloze"
     RECALL = "recall"
 
 
@@ -38,6 +39,7 @@ class Reference(NamedTuple):
 class Fact(NamedTuple):
     text: str
     references: tuple[Reference, ...]
+    as_of: str | None = None  # YYYY-MM-DD: when a dated claim in it was last checked
 
 
 class Topic(NamedTuple):
@@ -48,6 +50,7 @@ class Topic(NamedTuple):
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
+    as_of: str | None = None
 
 
 class Question(NamedTuple):
@@ -60,6 +63,9 @@ class Question(NamedTuple):
     explanation: str
     choices: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()
+    hint: str | None = None
+    keep_choices: bool = False  # a multiple-choice prompt that only makes sense with its choices
+    as_of: str | None = None
 
 
 class Section(NamedTuple):

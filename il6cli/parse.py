@@ -19,6 +19,9 @@ from .model import Course, Fact, Question, QuestionType, Reference, Section, Top
 SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 MAX_DIAGRAM_WIDTH = 76
 MIN_CHOICES, MAX_CHOICES = 2, 6
+BLANK = re.compile(r"_{3,}")  # the gap in a cloze prompt
+ACCEPTING = (QuestionType.TYPED, QuestionType.CLOZE, QuestionType.MULTIPLE_CHOICE)
+HINTED = (QuestionType.TYPED, QuestionType.CLOZE, QuestionType.RECALL)
 
 Path_ = tuple[str | int, ...]
 
@@ -44,6 +47,8 @@ REFERENCE_FIELDS = {
 FACT_FIELDS = {
     "text": Field("text", description="the fact, one or two sentences"),
     "refs": Field("slug_list", description="keys of this file's references"),
+    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim (trial status, approval, "
+                   "guideline) was last checked"),
 }
 TOPIC_FIELDS = {
     "id": Field("slug", description="unique across the course"),
@@ -52,16 +57,22 @@ TOPIC_FIELDS = {
     "explanation": Field("text", description="Markdown"),
     "related": Field("slug_list", required=False, description="topic ids anywhere in the course"),
     "refs": Field("slug_list", description="keys of this file's references"),
+    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim was last checked"),
 }
 QUESTION_FIELDS = {
     "id": Field("slug", description="unique across the course; never reused"),
-    "type": Field("text", description="multiple_choice | true_false | typed | recall"),
+    "type": Field("text", description="multiple_choice | true_false | typed | cloze | recall"),
     "topic": Field("slug", description="the topic id this question tests"),
     "prompt": Field("text"),
     "choices": Field("text_list", required=False, description="multiple_choice only"),
     "answer": Field("any", description="choice text, true/false, canonical typed answer or model answer"),
-    "accept": Field("text_list", required=False, description="typed only: other accepted answers"),
+    "accept": Field("text_list", required=False, description="typed, cloze, multiple_choice: other answers "
+                    "accepted when typed"),
+    "hint": Field("text", required=False, description="typed, cloze and recall: a nudge shown on request"),
+    "keep_choices": Field("bool", required=False, description="multiple_choice: always asked with its choices "
+                          "(the prompt needs them)"),
     "explanation": Field("text", description="shown after every answer"),
+    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim was last checked"),
 }
 SECTION_FIELDS = {
     "id": Field("slug", description="unique across the course"),
@@ -82,6 +93,7 @@ TYPE_NAMES = {
     "slug": "a lowercase id (letters, digits, '-')",
     "int": "an integer",
     "bool": "true or false",
+    "date": "a date written YYYY-MM-DD",
     "text_list": "a list of non-empty strings",
     "slug_list": "a list of lowercase ids",
     "object_list": "a list of mappings",
@@ -226,6 +238,8 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
     if spec.kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)
         return [] if ok else [(at, f"must be {expected}, found {_kind_of(value)}")]
+    if spec.kind == "date":
+        return [] if _as_date(value) else [(at, f"must be {expected}, found {value!r}")]
     if spec.kind == "bool":
         return [] if isinstance(value, bool) else [(at, f"must be {expected}, found {_kind_of(value)}")]
     if spec.kind in ("text_list", "slug_list", "object_list"):
@@ -258,6 +272,20 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
                 found += _check_fields(item, spec.fields or {}, (*at, key))
         return found
     raise AssertionError(f"unknown field kind {spec.kind}")  # a bug in SECTION_FIELDS, not in content
+
+
+def _as_date(value: Any) -> str | None:
+    """A date as YYYY-MM-DD: YAML reads an unquoted 2026-12-02 as a date, a quoted one as text."""
+    import datetime
+
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 def _is_filled(value: Any) -> bool:
@@ -326,8 +354,15 @@ def _check_question(question: dict[str, Any], at: Path_) -> list[tuple[Path_, st
         found.append(((*at, "answer"), f"must be true or false, found {_kind_of(answer)}"))
     if kind != QuestionType.TRUE_FALSE and isinstance(answer, bool):
         found.append(((*at, "answer"), "must be text (true/false answers belong to true_false questions)"))
-    if kind != QuestionType.TYPED and question.get("accept") is not None:
-        found.append(((*at, "accept"), f"only typed questions have accepted answers, not {kind}"))
+    if kind == QuestionType.CLOZE and len(BLANK.findall(str(question["prompt"]))) != 1:
+        found.append(((*at, "prompt"), "a cloze prompt has exactly one blank, written ___"))
+    if kind not in ACCEPTING and question.get("accept") is not None:
+        found.append(((*at, "accept"), f"only typed, cloze and multiple_choice questions have accepted answers, "
+                                       f"not {kind}"))
+    if kind not in HINTED and question.get("hint") is not None:
+        found.append(((*at, "hint"), f"only typed, cloze and recall questions have hints, not {kind}"))
+    if kind != QuestionType.MULTIPLE_CHOICE and question.get("keep_choices") is not None:
+        found.append(((*at, "keep_choices"), f"only multiple_choice questions have choices to keep, not {kind}"))
     return found
 
 
@@ -389,12 +424,13 @@ def _build_section(data: dict[str, Any]) -> Section:
                        source=ref["source"], doi=_opt(ref.get("doi")), pmid=_opt(ref.get("pmid")))
         for key, ref in data["references"].items()
     }
-    facts = tuple(Fact(text=f["text"].strip(), references=tuple(references[k] for k in f["refs"]))
+    facts = tuple(Fact(text=f["text"].strip(), references=tuple(references[k] for k in f["refs"]),
+                       as_of=_as_date(f.get("as_of")))
                   for f in data["facts"])
     topics = tuple(
         Topic(id=t["id"], title=t["title"], section_id=section_id, explanation=t["explanation"].strip(),
               aliases=tuple(str(a) for a in t.get("aliases") or ()), related=tuple(t.get("related") or ()),
-              references=tuple(references[k] for k in t["refs"]))
+              references=tuple(references[k] for k in t["refs"]), as_of=_as_date(t.get("as_of")))
         for t in data["topics"]
     )
     questions = tuple(
@@ -402,12 +438,17 @@ def _build_section(data: dict[str, Any]) -> Section:
                  prompt=str(q["prompt"]).strip(),
                  answer=q["answer"] if isinstance(q["answer"], bool) else str(q["answer"]).strip(),
                  explanation=str(q["explanation"]).strip(), choices=tuple(str(c) for c in q.get("choices") or ()),
-                 accepted=tuple(str(a) for a in q.get("accept") or ()))
+                 accepted=tuple(str(a) for a in q.get("accept") or ()), hint=_opt_text(q.get("hint")),
+                 keep_choices=bool(q.get("keep_choices")), as_of=_as_date(q.get("as_of")))
         for q in data["questions"]
     )
     return Section(id=section_id, number=data["number"], title=data["title"], summary=data["summary"].strip(),
                    objectives=tuple(data["objectives"]), facts=facts, topics=topics, questions=questions,
                    diagram=data.get("diagram"))
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else str(value).strip()
 
 
 def _opt(value: Any) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import QuestionType
-from .parse import MAX_CHOICES, MAX_DIAGRAM_WIDTH, MIN_CHOICES, SECTION_FIELDS, SLUG, Field
+from .parse import ACCEPTING, BLANK, HINTED, MAX_CHOICES, MAX_DIAGRAM_WIDTH, MIN_CHOICES, SECTION_FIELDS, SLUG, Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NOT_BLANK = r"\S"  # parse: a text field "must not be empty"
@@ -62,6 +62,8 @@ def _kind(spec: Field) -> dict[str, Any]:
         return {"type": "integer"}
     if kind == "bool":
         return {"type": "boolean"}
+    if kind == "date":  # YAML reads an unquoted date as a date; JSON Schema sees its text
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if kind == "any":  # a scalar that is not empty: text, a number or a boolean
         return {"anyOf": [{"type": "string", "pattern": NOT_BLANK}, {"type": "number"}, {"type": "boolean"}]}
     if kind in ("text_list", "slug_list"):
@@ -99,8 +101,13 @@ def _add_question_rules(schema: dict[str, Any]) -> None:
                            "answer": {"not": {"type": "boolean"}}}}),
         when(QuestionType.TRUE_FALSE, {"properties": {"answer": {"type": "boolean"}, "choices": not_there}}),
         when(QuestionType.TYPED, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there}}),
+        when(QuestionType.CLOZE, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there,
+                                                 "prompt": {"pattern": BLANK.pattern}}}),
         when(QuestionType.RECALL, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there}}),
-        *[when(kind, {"properties": {"accept": not_there}}) for kind in QuestionType if kind != QuestionType.TYPED],
+        *[when(kind, {"properties": {"accept": not_there}}) for kind in QuestionType if kind not in ACCEPTING],
+        *[when(kind, {"properties": {"hint": not_there}}) for kind in QuestionType if kind not in HINTED],
+        *[when(kind, {"properties": {"keep_choices": not_there}}) for kind in QuestionType
+          if kind != QuestionType.MULTIPLE_CHOICE],
     ]
 
 

@@ -76,8 +76,15 @@ def broken(change: str) -> dict[str, Any]:
         true_false["answer"] = "no"
     elif change == "choices on true_false":
         true_false["choices"] = ["yes", "no"]
-    elif change == "accept on multiple choice":
-        question["accept"] = ["AR"]
+    elif change == "accept on true_false":  # accept belongs to answers that are typed
+        true_false["accept"] = ["yes"]
+    elif change == "hint on true_false":
+        true_false["hint"] = "think of the receptor"
+    elif change == "keep_choices on true_false":
+        true_false["keep_choices"] = True
+    elif change == "cloze without a blank":
+        question["type"] = "cloze"
+        del question["choices"]
     elif change == "reference without year":
         del data["references"]["smith2001"]["year"]
     elif change == "reference key not a slug":
@@ -91,7 +98,8 @@ def broken(change: str) -> dict[str, Any]:
 
 BROKEN = ["missing title", "number as text", "unknown field", "bad topic id", "empty objectives", "blank summary",
           "unknown question type", "choices missing", "one choice", "true_false with text answer",
-          "choices on true_false", "accept on multiple choice", "reference without year",
+          "choices on true_false", "accept on true_false", "hint on true_false", "keep_choices on true_false",
+          "cloze without a blank", "reference without year",
           "reference key not a slug", "diagram too wide", "answer is a list"]
 
 
@@ -114,4 +122,4 @@ def test_the_schema_follows_the_field_spec() -> None:
     assert schema["required"] == [name for name, spec in SECTION_FIELDS.items() if spec.required]
     question = schema["properties"]["questions"]["items"]
     assert set(question["properties"]) == set(QUESTION_FIELDS)
-    assert question["properties"]["type"]["enum"] == ["multiple_choice", "true_false", "typed", "recall"]
+    assert question["properties"]["type"]["enum"] == ["multiple_choice", "true_false", "typed", "cloze", "recall"]

@@ -160,7 +160,7 @@ def question_note(course: Course, section: Section, question: Question, deck: st
     explanation = to_html(question.explanation)
     fields: list[str]
     model: genanki.Model
-    if question.type == QuestionType.TYPED and len(BLANK.findall(question.prompt)) == 1:
+    if question.type in (QuestionType.TYPED, QuestionType.CLOZE) and len(BLANK.findall(question.prompt)) == 1:
         model = CLOZE_MODEL
         cloze = "{{c1::" + _escape(answer_text(question)).replace("}}", "} }") + "}}"
         text = to_html(BLANK.sub(HOLE, question.prompt)).replace(HOLE, cloze)

@@ -69,7 +69,7 @@ def _questions(section: Section) -> list[str]:
         if question.choices:
             parts.append("")
             parts += [f"   {LETTERS[i]}) {choice}" for i, choice in enumerate(choice_order(question))]
-        if question.type == QuestionType.TYPED:
+        if question.type in (QuestionType.TYPED, QuestionType.CLOZE):
             parts += ["", "   Answer: ____________________"]
         parts.append("")
     return parts

@@ -32,6 +32,7 @@ TYPE_LABELS = {
     QuestionType.MULTIPLE_CHOICE: "multiple choice",
     QuestionType.TRUE_FALSE: "true or false",
     QuestionType.TYPED: "type the answer",
+    QuestionType.CLOZE: "fill the gap",
     QuestionType.RECALL: "recall",
 }
 GRADE_CHOICES = [("Again: I did not know it", Grade.AGAIN, "1"), ("Hard: I got it, with effort", Grade.HARD, "2"),
