@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from il6cli.cli import app
-from il6cli.content import load_course
-from il6cli.quiz import Session, Settings
-from il6cli.store import Store
+from il6cli.course.load import load_course
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import Store
 
 from .conftest import FIXTURE_COURSE
 

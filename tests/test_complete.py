@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from il6cli.complete import section_ids, topic_ids
+from il6cli.commands.completion import section_ids, topic_ids
 
 from .conftest import FIXTURE_COURSE
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from il6cli.content import load_course
+from il6cli.course.load import load_course
+from il6cli.course.model import QuestionType
 from il6cli.errors import ContentError, Il6Error
-from il6cli.model import QuestionType
 
 from .conftest import FIXTURE_COURSE
 
@@ -56,8 +56,8 @@ def test_unknown_and_missing_fields_are_all_reported_with_lines(course_dir: Path
     edit(course_dir / "01-basics.yaml", "    title: Beta chain\n", "")
     found = problems_of(course_dir)
     path = course_dir / "01-basics.yaml"
-    assert f"{path}:27: topics[1].aliasses: unknown field (known: id, title, aliases, explanation, related, refs, as_of)" \
-        in found
+    assert (f"{path}:27: topics[1].aliasses: unknown field (known: id, title, aliases, explanation, related, refs, "
+            "as_of)") in found
     assert f"{path}:26: topics[1].title: is required" in found
 
 

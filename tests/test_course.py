@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from il6cli.content import default_content_dir, load_course
-from il6cli.model import Course, QuestionType
-from il6cli.search import TopicIndex
-from il6cli.text import normalize
+from il6cli.course.load import default_content_dir, load_course
+from il6cli.course.model import Course, QuestionType
+from il6cli.course.normalize import normalize
+from il6cli.course.search import TopicIndex
 
 REQUIRED_SECTIONS = ["overview", "functions", "signaling", "sources", "inflammation", "insulin", "adipose",
                      "liver", "exercise", "cardiovascular", "conditions", "research", "big-picture"]

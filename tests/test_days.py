@@ -6,12 +6,12 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from il6cli import stats
-from il6cli.content import load_course
-from il6cli.days import day_start, sql_day_shift, study_day
-from il6cli.quiz import Session, Settings
-from il6cli.scheduler import Grade
-from il6cli.store import Store
+from il6cli.course.load import load_course
+from il6cli.progress import stats
+from il6cli.progress.days import day_start, sql_day_shift, study_day
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import Store
 
 from .conftest import FIXTURE_COURSE
 

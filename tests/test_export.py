@@ -16,10 +16,10 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from typer.testing import CliRunner
 
 from il6cli.cli import app
-from il6cli.content import default_content_dir, load_course
+from il6cli.course.load import default_content_dir, load_course
+from il6cli.course.model import Course
 from il6cli.export import anki as anki_export
 from il6cli.export import choice_order
-from il6cli.model import Course
 
 from .conftest import FIXTURE_COURSE
 from .test_packaging import modules_loaded_by
@@ -226,7 +226,8 @@ def test_markdown_handout_renders_every_section_then_questions_then_answers(runn
     code, out, err = run(runner, "export", "markdown", "-o", str(target))
     assert (code, out, err) == (0, "", f"Wrote {target}: 13 sections.\n")
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# il6\n\n## Contents\n\n1. [What IL-6 is](#1-what-il-6-is)\n")
+    assert text.startswith("# Interleukin-6 in metabolic disease\n\n## Contents\n\n"
+                           "1. [What IL-6 is](#1-what-il-6-is)\n")
     handout_checks(load_course(default_content_dir()), text)
 
 
@@ -299,7 +300,7 @@ def test_text_exports_load_neither_genanki_nor_fsrs_nor_prompts(args: tuple[str,
 
 def test_progress_export_does_not_load_fsrs_or_genanki(tmp_path: Path) -> None:
     loaded = modules_loaded_by("progress", "export", "-o", str(tmp_path / "p.json"))
-    assert "il6cli.sync" in loaded and not {"genanki", "fsrs", "questionary"} & loaded
+    assert "il6cli.progress.sync" in loaded and not {"genanki", "fsrs", "questionary"} & loaded
 
 
 def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -> None:

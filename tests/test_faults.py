@@ -28,15 +28,17 @@ from hypothesis import strategies as st
 from pexpect.popen_spawn import PopenSpawn
 from typer.testing import CliRunner
 
-from il6cli import store as store_module
 from il6cli.cli import app
-from il6cli.content import load_course
+from il6cli.course.load import load_course
 from il6cli.errors import ContentError
-from il6cli.quiz import Session, Settings
-from il6cli.scheduler import Grade, make_scheduler, new_card, review
-from il6cli.store import CardRow, ReviewRow, Store, iso
+from il6cli.progress import database as store_module
+from il6cli.progress.days import iso
+from il6cli.progress.scheduler import Grade, make_scheduler, new_card, review
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import CardRow, ReviewRow, Store
 
 from .conftest import FIXTURE_COURSE
+from .helpers import all_reviews, record_review
 
 IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
 FIX = ["--content", str(FIXTURE_COURSE)]
@@ -410,7 +412,7 @@ def test_a_clock_moving_backwards_between_sessions(tmp_path: Path) -> None:
         answered = Session(course, store, Settings(), random.Random(1)).record(question, Grade.GOOD, True, "b",
                                                                                 back, 10)
         assert answered.due is not None and answered.due >= iso(T0 + timedelta(days=2))
-        assert [r.reviewed_at for r in store.reviews()] == [iso(back), iso(T0), iso(T0 + timedelta(days=2))]
+        assert [r.reviewed_at for r in all_reviews(store)] == [iso(back), iso(T0), iso(T0 + timedelta(days=2))]
         assert store.review_count() == 3
 
 
@@ -541,10 +543,10 @@ def test_store_reads_back_what_it_wrote(tmp_path: Path, rows: list[tuple[str, in
             moment = iso(T0 + timedelta(minutes=index))
             row = ReviewRow(question_id, "s", rating, correct, answer, moment, index, cram, None, None, moment[:10])
             card = None if cram else CardRow(question_id, "s", moment, 1, 1.5, 5.0, moment, 1, 0, moment, "{}")
-            store.record_review(row, card)
+            record_review(store, row, card)
             written.append(row)
             if card:
                 assert store.card(question_id) == card
     with Store.open(path) as store:
-        assert store.reviews() == written
+        assert all_reviews(store) == written
         assert store.review_count() == len(rows)

@@ -29,8 +29,8 @@ def modules_loaded_by(*args: str) -> set[str]:
 def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[str, ...]) -> None:
     assert "yaml" in modules_loaded_by(*args)  # the first run parses the course and fills the cache
     loaded = modules_loaded_by(*args)
-    assert "il6cli.content" in loaded  # the probe really ran the command
-    assert not {"yaml", "il6cli.parse"} & loaded  # the course came from the cache (the first probe filled it)
+    assert "il6cli.course.load" in loaded  # the probe really ran the command
+    assert not {"yaml", "il6cli.course.parse"} & loaded  # the course came from the cache (the first probe filled it)
     assert not {"questionary", "prompt_toolkit", "fsrs", "sqlite3"} & loaded
 
 

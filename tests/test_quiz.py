@@ -7,13 +7,15 @@ from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 
-from il6cli.content import default_content_dir, load_course
-from il6cli.model import Course
-from il6cli.quiz import Session, Settings, grade_typed, mix
-from il6cli.scheduler import Grade
-from il6cli.store import Store
+from il6cli.course.grading import grade_typed
+from il6cli.course.load import default_content_dir, load_course
+from il6cli.course.model import Course
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import Session, Settings, mix
+from il6cli.progress.store import Store
 
 from .conftest import FIXTURE_COURSE
+from .helpers import all_reviews
 
 DAY1 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -87,7 +89,7 @@ def test_regrade_marks_a_right_answer_easy(tmp_path: Path) -> None:
         quiz.grade_and_record(question, True, "a", DAY1, 10)
         good_due = store.card(question.id).due  # type: ignore[union-attr]
         quiz.regrade_last(Grade.EASY, DAY1)
-        assert [r.rating for r in store.reviews()] == [Grade.EASY]
+        assert [r.rating for r in all_reviews(store)] == [Grade.EASY]
         assert store.card(question.id).due > good_due  # type: ignore[union-attr]
 
 
@@ -97,7 +99,7 @@ def test_cram_logs_answers_without_moving_the_schedule(tmp_path: Path) -> None:
         planned = quiz.plan(DAY1)
         assert {q.section_id for q in planned} == {"basics"} and len(planned) == 4
         quiz.grade_and_record(planned[0], True, "a", DAY1, 10)
-        assert store.review_count() == 1 and store.reviews()[0].cram
+        assert store.review_count() == 1 and all_reviews(store)[0].cram
         assert store.known_question_ids() == set()
 
 

@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 from rich.console import Console
 
-from il6cli.content import load_course
-from il6cli.model import QuestionType
-from il6cli.quiz import Session, Settings
-from il6cli.scheduler import Grade
-from il6cli.store import Store
+from il6cli.course.load import load_course
+from il6cli.course.model import QuestionType
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import Store
 from il6cli.ui.prompts import Choice
 from il6cli.ui.quiz_ui import QuizRunner
 
@@ -58,7 +58,8 @@ def run_one(tmp_path: Path, after: Any, prompt: str = "") -> str:
     console = Console(width=60, record=True, color_system=None)
     with Store.open(tmp_path / "p.db") as store:
         session = Session(course, store, Settings(), random.Random(1))
-        session.plan = lambda now: [true_false]  # type: ignore[method-assign]
+        session.queue = [true_false]
+        session.plan = lambda now: session.queue  # type: ignore[method-assign]
         QuizRunner(session, console, Scripted(true_false.answer, after), lambda: NOW, True).run()
     return console.export_text()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from il6cli.scheduler import Grade, card_from_json, card_to_json, make_scheduler, new_card, rating_for, review
+from il6cli.progress.scheduler import Grade, card_from_json, card_to_json, make_scheduler, new_card, rating_for, review
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -13,10 +13,10 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from il6cli.cli import app
-from il6cli.content import default_content_dir, section_files
+from il6cli.course.load import default_content_dir, section_files
+from il6cli.course.parse import parse_course
+from il6cli.course.schema import section_schema
 from il6cli.errors import ContentError
-from il6cli.parse import parse_course
-from il6cli.schema import section_schema
 
 from .conftest import FIXTURE_COURSE
 
@@ -115,7 +115,7 @@ def test_the_schema_rejects_what_validate_rejects(validator: Draft202012Validato
 
 
 def test_the_schema_follows_the_field_spec() -> None:
-    from il6cli.parse import QUESTION_FIELDS, SECTION_FIELDS
+    from il6cli.course.format import QUESTION_FIELDS, SECTION_FIELDS
 
     schema = section_schema()
     assert set(schema["properties"]) == set(SECTION_FIELDS)

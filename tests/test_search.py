@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from il6cli.content import load_course
-from il6cli.search import TopicIndex
-from il6cli.text import normalize
+from il6cli.course.load import load_course
+from il6cli.course.normalize import normalize
+from il6cli.course.search import TopicIndex
 
 from .conftest import FIXTURE_COURSE
 

@@ -6,11 +6,11 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from il6cli import stats
-from il6cli.content import load_course
-from il6cli.quiz import Session, Settings
-from il6cli.scheduler import Grade
-from il6cli.store import Store
+from il6cli.course.load import load_course
+from il6cli.progress import stats
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import Store
 
 from .conftest import FIXTURE_COURSE
 

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 from il6cli.errors import StoreError
-from il6cli.store import APPLICATION_ID, SCHEMA_VERSION, CardRow, ReviewRow, Store, iso
+from il6cli.progress.days import iso
+from il6cli.progress.migrations import APPLICATION_ID, SCHEMA_VERSION
+from il6cli.progress.store import CardRow, ReviewRow, Store
+
+from .helpers import record_review
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
 
 
 def card(question_id: str, due: str, failures: int = 0) -> CardRow:
@@ -95,9 +100,9 @@ def test_reading_progress_round_trip(tmp_path: Path) -> None:
 def test_review_and_undo_restore_the_card(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
         first = card("q1", "2026-03-02T12:00:00.000000+00:00")
-        store.record_review(review("q1"), first)
+        record_review(store, review("q1"), first)
         second = card("q1", "2026-03-09T12:00:00.000000+00:00")
-        review_id = store.record_review(review("q1", before="{}"), second)
+        review_id = record_review(store, review("q1", before="{}"), second)
         assert store.card("q1") == second and store.review_count() == 2
         store.undo_review(review_id, first)
         assert store.card("q1") == first and store.review_count() == 1
@@ -106,7 +111,7 @@ def test_review_and_undo_restore_the_card(tmp_path: Path) -> None:
 def test_due_cards_are_most_overdue_first(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
         for question_id, due in [("late", "2026-02-01"), ("later", "2026-01-01"), ("future", "2026-04-01")]:
-            store.record_review(review(question_id), card(question_id, f"{due}T00:00:00.000000+00:00"))
+            record_review(store, review(question_id), card(question_id, f"{due}T00:00:00.000000+00:00"))
         assert [c.question_id for c in store.due_cards(NOW)] == ["later", "late"]
 
 

@@ -14,13 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from il6cli.cli import app
-from il6cli.content import load_course
-from il6cli.quiz import Session, Settings
-from il6cli.scheduler import Grade, make_scheduler, new_card, review
-from il6cli.store import Store, iso, parse_iso
-from il6cli.sync import merge, parse_text, write_export
+from il6cli.course.load import load_course
+from il6cli.progress.days import iso, parse_iso
+from il6cli.progress.scheduler import Grade, make_scheduler, new_card, review
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import Store
+from il6cli.progress.sync import merge, parse_text, write_export
 
 from .conftest import FIXTURE_COURSE
+from .helpers import all_reviews
 
 T0 = datetime(2026, 2, 1, 8, 0, tzinfo=timezone.utc)
 COURSE = load_course(FIXTURE_COURSE)
@@ -38,7 +40,7 @@ def study(home: Path, answers: list[tuple[str, Grade, timedelta]], seed: int = 3
 def snapshot(home: Path) -> tuple[list[object], list[object], list[object]]:
     with Store.open(home / "progress.db") as store:
         reviews = [(r.question_id, r.section_id, r.rating, r.correct, r.answer, r.reviewed_at, r.duration_ms,
-                    r.cram, r.state_before) for r in store.reviews()]  # all but card_before, kept for undo only
+                    r.cram, r.state_before) for r in all_reviews(store)]  # all but card_before, kept for undo only
         return store.all_cards(), reviews, store.reading_log()
 
 
@@ -137,7 +139,7 @@ def test_diverged_histories_merge_by_replaying_fsrs_and_both_machines_agree(
     # The merged card is what FSRS makes of the merged log, replayed in time order from a new card.
     with Store.open(laptop / "progress.db") as store:
         merged = store.card("basics-01")
-        log = sorted((r for r in store.reviews() if r.question_id == "basics-01"), key=lambda r: r.reviewed_at)
+        log = sorted((r for r in all_reviews(store) if r.question_id == "basics-01"), key=lambda r: r.reviewed_at)
     assert merged is not None
     scheduler = make_scheduler(random.Random("il6-replay:basics-01"))
     card = new_card("basics-01", parse_iso(log[0].reviewed_at))
@@ -157,7 +159,7 @@ def test_cram_reviews_are_merged_but_never_move_a_card(tmp_path: Path) -> None:
         before = a.all_cards()
         result = merge(a, parse_text(text, "b.json"), 0.9)
         assert (result.reviews_added, result.cards_taken, result.cards_replayed) == (1, 0, 0)
-        assert a.all_cards() == before and len(a.reviews()) == 2
+        assert a.all_cards() == before and len(all_reviews(a)) == 2
 
 
 def test_reading_progress_merges_first_and_last_read(tmp_path: Path) -> None:

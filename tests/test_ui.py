@@ -5,7 +5,7 @@ from __future__ import annotations
 from questionary import Question
 from rich.console import Console
 
-from il6cli.content import load_course
+from il6cli.course.load import load_course
 from il6cli.ui import render
 
 from .conftest import FIXTURE_COURSE

@@ -10,23 +10,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..course.model import Course, Question, Section
 from ..errors import Il6Error
-from ..model import Course, Question, Section
 
 DEFAULT_TITLE = "il6"
 
 
-def chosen_sections(course: Course, section_ids: Sequence[str] = ()) -> tuple[Section, ...]:
+def selected_sections(course: Course, section_ids: Sequence[str] = ()) -> tuple[Section, ...]:
     """The sections to export, in course order: those named, or all of them."""
     wanted = set(section_ids)
     return tuple(s for s in course.sections if not wanted or s.id in wanted)
-
-
-def answer_text(question: Question) -> str:
-    """The answer as a person reads it: true/false as a word, everything else as written."""
-    if isinstance(question.answer, bool):
-        return "True" if question.answer else "False"
-    return question.answer
 
 
 def choice_order(question: Question) -> list[str]:

@@ -27,15 +27,15 @@ from pathlib import Path
 
 import genanki
 
-from ..model import Course, Question, QuestionType, Section
-from . import DEFAULT_TITLE, answer_text, atomic_path, choice_order, chosen_sections
+from ..course.model import Course, Question, Section
+from ..course.questions import BLANK, anki_note, kind_of
+from . import DEFAULT_TITLE, atomic_path, choice_order, selected_sections
 
 # Fixed forever: Anki recognises the note types by these ids (drawn once at random, as genanki advises).
 QUESTION_MODEL_ID = 1_718_204_317
 TYPED_MODEL_ID = 1_718_204_318
 CLOZE_MODEL_ID = 1_718_204_319
 
-BLANK = re.compile(r"_{3,}")
 HOLE = "\x00"  # stands for the blank while the prompt is escaped and rendered
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 BULLET = re.compile(r"^\s*[-*+]\s+")
@@ -109,7 +109,7 @@ def build(course: Course, section_ids: Sequence[str] = (), deck: str = DEFAULT_T
     """The package, and what is in it."""
     name = _deck_part(deck) or DEFAULT_TITLE
     tag_root = re.sub(r"\s+", "_", name)
-    sections = chosen_sections(course, section_ids)
+    sections = selected_sections(course, section_ids)
     decks = [genanki.Deck(deck_id(name), name, description="")]
     counts: dict[str, int] = {}
     position = itertools.count()
@@ -160,23 +160,24 @@ def question_note(course: Course, section: Section, question: Question, deck: st
     explanation = to_html(question.explanation)
     fields: list[str]
     model: genanki.Model
-    if question.type in (QuestionType.TYPED, QuestionType.CLOZE) and len(BLANK.findall(question.prompt)) == 1:
+    note_kind = anki_note(question)
+    if note_kind == "cloze":
         model = CLOZE_MODEL
-        cloze = "{{c1::" + _escape(answer_text(question)).replace("}}", "} }") + "}}"
+        cloze = "{{c1::" + _escape(question.answer_text()).replace("}}", "} }") + "}}"
         text = to_html(BLANK.sub(HOLE, question.prompt)).replace(HOLE, cloze)
         fields = [text, explanation, topic_html, section_html, question.id]
-    elif question.type == QuestionType.TYPED:
+    elif note_kind == "typed":
         model = TYPED_MODEL
-        fields = [to_html(question.prompt), _escape(answer_text(question)),
+        fields = [to_html(question.prompt), _escape(question.answer_text()),
                   _escape(", ".join(question.accepted)), explanation, topic_html, section_html, question.id]
     else:
         model = QUESTION_MODEL
         choices = ""
         if question.choices:
             choices = '<ol type="A">' + "".join(f"<li>{_inline(c)}</li>" for c in choice_order(question)) + "</ol>"
-        elif question.type == QuestionType.TRUE_FALSE:
+        elif kind_of(question).boolean_answer:
             choices = "True or false?"
-        answer = _inline(answer_text(question))
+        answer = _inline(question.answer_text())
         if question.choices:
             answer = f"{LETTERS[choice_order(question).index(str(question.answer))]}. {answer}"
         fields = [to_html(question.prompt), choices, answer, explanation, topic_html, section_html, question.id]

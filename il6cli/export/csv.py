@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Sequence
 
-from ..model import Course
-from . import answer_text, choice_order, chosen_sections
+from ..course.model import Course
+from . import choice_order, selected_sections
 
 COLUMNS = ("id", "section", "section_title", "topic", "type", "prompt", "choices", "answer", "accepted",
            "explanation")
@@ -23,11 +23,11 @@ def questions_csv(course: Course, section_ids: Sequence[str] = ()) -> str:
     out = io.StringIO()
     writer = csv.writer(out)  # quotes cells with commas, quotes or newlines; CRLF line ends, as RFC 4180 says
     writer.writerow(COLUMNS)
-    for section in chosen_sections(course, section_ids):
+    for section in selected_sections(course, section_ids):
         for question in section.questions:
             writer.writerow([
                 question.id, section.id, section.title, question.topic_id, question.type.value,
-                " ".join(question.prompt.split()), LIST_SEPARATOR.join(choice_order(question)), answer_text(question),
+                " ".join(question.prompt.split()), LIST_SEPARATOR.join(choice_order(question)), question.answer_text(),
                 LIST_SEPARATOR.join(question.accepted), " ".join(question.explanation.split()),
             ])
     return out.getvalue()

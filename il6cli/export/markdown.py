@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Course, QuestionType, Reference, Section
-from . import DEFAULT_TITLE, answer_text, choice_order, chosen_sections
+from ..course.model import Course, Section
+from ..course.questions import Asking, kind_of
+from . import DEFAULT_TITLE, choice_order, selected_sections
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def handout(course: Course, section_ids: Sequence[str] = (), title: str = DEFAULT_TITLE) -> str:
-    sections = chosen_sections(course, section_ids)
+    sections = selected_sections(course, section_ids)
     parts = [f"# {title}", "", "## Contents", ""]
     parts += [f"{s.number}. [{s.title}](#{anchor(_heading(s))})" for s in sections]
     parts += ["", "Questions and answers are at the end.", ""]
@@ -42,12 +43,8 @@ def _section(section: Section) -> list[str]:
     parts = [f"## {_heading(section)}", "", "**By the end of this section you can:**", ""]
     parts += [f"- {objective}" for objective in section.objectives]
     parts += ["", section.summary.strip(), "", "### Key facts", ""]
-    numbers: dict[str, int] = {}
-    references: list[Reference] = []
-    for reference in (r for fact in section.facts for r in fact.references):
-        if reference.key not in numbers:
-            numbers[reference.key] = len(numbers) + 1
-            references.append(reference)
+    references = section.references()
+    numbers = {reference.key: number for number, reference in enumerate(references, 1)}
     for index, fact in enumerate(section.facts, 1):
         cites = "".join(f"[{numbers[r.key]}]" for r in fact.references)
         parts.append(f"{index}. {_one_line(fact.text)} {cites}")
@@ -64,12 +61,12 @@ def _questions(section: Section) -> list[str]:
     parts = [f"### {_heading(section)}", ""]
     for index, question in enumerate(section.questions, 1):
         label = f"{section.number}.{index}"
-        kind = {QuestionType.TRUE_FALSE: " (true or false?)", QuestionType.RECALL: " (answer in your own words)"}
-        parts.append(f"**{label}** {_one_line(question.prompt)}{kind.get(question.type, '')}")
+        kind = kind_of(question)
+        parts.append(f"**{label}** {_one_line(question.prompt)}{kind.handout_note}")
         if question.choices:
             parts.append("")
             parts += [f"   {LETTERS[i]}) {choice}" for i, choice in enumerate(choice_order(question))]
-        if question.type in (QuestionType.TYPED, QuestionType.CLOZE):
+        if kind.asking is Asking.TYPED:
             parts += ["", "   Answer: ____________________"]
         parts.append("")
     return parts
@@ -78,7 +75,7 @@ def _questions(section: Section) -> list[str]:
 def _answers(section: Section) -> list[str]:
     parts = [f"### {_heading(section)}", ""]
     for index, question in enumerate(section.questions, 1):
-        answer = answer_text(question)
+        answer = question.answer_text()
         if question.choices:
             answer = f"{LETTERS[choice_order(question).index(answer)]}) {answer}"
         if question.accepted:

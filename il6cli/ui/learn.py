@@ -6,15 +6,13 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable
-from datetime import datetime
 from enum import Enum
 
 from rich.console import Console, RenderableType
 from rich.rule import Rule
 
-from ..model import Course, Section
-from ..store import Store
-from . import render
+from ..course.model import Course, Section
+from . import keys, render
 from .prompts import Choice, Prompter
 
 
@@ -26,34 +24,26 @@ class Move(Enum):
     QUIT = "quit"
 
 
-def first_section(course: Course, read: dict[str, str], position: str | None) -> Section:
-    """Where a walk starts without a named section: the first unread one, else where the user last was."""
-    for section in course.sections:
-        if section.id not in read:
-            return section
-    ids = [s.id for s in course.sections]
-    return course.sections[ids.index(position)] if position in ids else course.sections[0]
+def walk(course: Course, read: dict[str, str], start: Section, console: Console, prompter: Prompter,
+         shown: Callable[[Section], dict[str, str]]) -> Section | None:
+    """Run the walk until the user quits; returns the section to quiz on if the user asked for that.
 
-
-def walk(course: Course, store: Store, start: Section | None, console: Console, prompter: Prompter,
-         clock: Callable[[], datetime]) -> Section | None:
-    """Run the walk until the user quits; returns the section to quiz on if the user asked for that."""
-    read = store.read_sections()
-    current = start or first_section(course, read, store.position())
+    `read` is what has been read so far; `shown(section)` is called once a section has been shown (the
+    command records it) and returns the sections read since."""
+    current = start
     console.print(render.sections_table(course, read, current.id))
     index = course.sections.index(current)
     while True:
         section = course.sections[index]
         console.print(Rule())
         show_paged(console, render.section_view(section, course))
-        store.mark_read(section.id, clock())
+        read = shown(section)
         move = prompter.select("Where next?", _moves(course, index))
         if move is Move.NEXT:
             index += 1
         elif move is Move.BACK:
             index -= 1
         elif move is Move.PICK:
-            read = store.read_sections()
             choices = [Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i)
                        for i, s in enumerate(course.sections)]
             index = prompter.select("Which section?", choices, default=index)
@@ -85,12 +75,12 @@ def show_paged(console: Console, view: RenderableType) -> None:
 def _moves(course: Course, index: int) -> list[Choice[Move]]:
     moves: list[Choice[Move]] = []
     if index + 1 < len(course.sections):
-        moves.append(Choice(f"Next: {course.sections[index + 1].title}", Move.NEXT, "n"))
+        moves.append(Choice(f"Next: {course.sections[index + 1].title}", Move.NEXT, keys.LEARN_NEXT))
     if index > 0:
-        moves.append(Choice(f"Back: {course.sections[index - 1].title}", Move.BACK, "b"))
+        moves.append(Choice(f"Back: {course.sections[index - 1].title}", Move.BACK, keys.LEARN_BACK))
     moves += [
-        Choice("Choose a section", Move.PICK, "c"),
-        Choice("Quiz me on this section", Move.QUIZ, "z"),
-        Choice("Quit", Move.QUIT, "q"),
+        Choice("Choose a section", Move.PICK, keys.LEARN_CHOOSE),
+        Choice("Quiz me on this section", Move.QUIZ, keys.LEARN_QUIZ),
+        Choice("Quit", Move.QUIT, keys.LEARN_QUIT),
     ]
     return moves

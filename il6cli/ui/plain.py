@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
-from ..model import Course, Section, Topic
+from ..course.model import Course, Section, Topic
+
+if TYPE_CHECKING:
+    from ..progress.stats import Stats
 
 WIDTH = 80
 LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
@@ -98,3 +102,23 @@ def sections_text(course: Course, read: dict[str, str]) -> str:
         mark = "x" if section.id in read else " "
         lines.append(f"[{mark}] {section.number:2}. {section.id:16} {section.title}")
     return "\n".join(lines) + "\n"
+
+
+def stats_text(stats: Stats) -> str:
+    """`il6 stats` as plain text: the same figures as the rich view, in aligned columns, no drawing characters."""
+    retention = (f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None
+                 else "none yet")
+    lines = [
+        f"Reviews {stats.reviews_total}   Questions seen {stats.cards_seen}/{stats.questions_total}   "
+        f"Due now {stats.due_now}   True retention {retention}   "
+        f"Streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+        "",
+        "Mastery by section",
+        f"  {'Section':<20} {'Seen':>7} {'Due':>5} {'Mature':>7}",
+    ]
+    lines += [f"  {s.id:<20} {f'{s.seen}/{s.questions}':>7} {s.due:>5} {s.mastered:>7}" for s in stats.sections]
+    lines += ["", "Due in the next 14 days"]
+    lines += [f"  {day[5:]} {count:>4}" for day, count in stats.forecast]
+    lines += ["", "Reviews per day, recent weeks"]
+    lines += [f"  {day} {count:>4}" for day, count in stats.calendar if count]
+    return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -6,6 +6,7 @@ nothing already answered; Ctrl-C and end of input both end in the session summar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -15,10 +16,13 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from ..model import Question, QuestionType
-from ..quiz import LEECH_FAILURES, Answered, Session, Summary, grade_typed, parse_true_false, sanitize_answer
-from ..scheduler import Grade
-from ..store import parse_iso
+from ..course.grading import grade_typed
+from ..course.model import Question
+from ..course.questions import Asking, kind_of
+from ..progress.days import parse_iso
+from ..progress.scheduler import Grade
+from ..progress.session import LEECH_FAILURES, Answered, Session, Summary
+from . import keys
 from .prompts import Choice, Prompter
 from .prose import prose
 
@@ -28,15 +32,87 @@ class Control(Enum):
     QUIT = "quit"
 
 
-TYPE_LABELS = {
-    QuestionType.MULTIPLE_CHOICE: "multiple choice",
-    QuestionType.TRUE_FALSE: "true or false",
-    QuestionType.TYPED: "type the answer",
-    QuestionType.CLOZE: "fill the gap",
-    QuestionType.RECALL: "recall",
-}
 GRADE_CHOICES = [("Again: I did not know it", Grade.AGAIN, "1"), ("Hard: I got it, with effort", Grade.HARD, "2"),
                  ("Good: I knew it", Grade.GOOD, "3"), ("Easy: I knew it at once", Grade.EASY, "4")]
+
+
+class TerminalAnswers:
+    """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer."""
+
+    def __init__(self, prompter: Prompter, console: Console) -> None:
+        self.prompter = prompter
+        self.console = console
+
+    def choice(self, choices: list[str]) -> str | Control:
+        return self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)])
+
+    def true_false(self) -> bool | Control:
+        return self.prompter.select("True or false?", [Choice("True", True, keys.TRUE_WORDS[0]),
+                                                       Choice("False", False, keys.FALSE_WORDS[0])])
+
+    def typed(self) -> str | Control:
+        return self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know):")
+
+    def reveal(self) -> Control | None:
+        self.prompter.pause("Think of your answer, then press any key to reveal it.")
+        return None
+
+    def recall_grade(self) -> Grade | Control:
+        return self.prompter.select("How well did you recall it?",
+                                    [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2)
+
+    def after_answer(self, correct: bool | None) -> Grade | Control | None:
+        choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, keys.NEXT)]
+        if correct:
+            choices += [Choice("Next, and that was easy", Grade.EASY, keys.EASY),
+                        Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD)]
+        choices += [Choice("Undo this answer", Control.UNDO, keys.UNDO), Choice("Quit", Control.QUIT, keys.QUIT)]
+        return self.prompter.select("Then:", choices)
+
+
+class PlainAnswers:
+    """How answers are read from a pipe: one line each, numbered lists printed, `u` undoing at any prompt."""
+
+    def __init__(self, prompter: Prompter, console: Console) -> None:
+        self.prompter = prompter
+        self.console = console
+
+    def choice(self, choices: list[str]) -> str | Control:
+        self.console.print("\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1)), markup=False)
+        line = self._line(f"Answer 1-{len(choices)}:", lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
+                          f"type a number from 1 to {len(choices)} (or {keys.UNDO} to undo)")
+        return line if isinstance(line, Control) else choices[int(line) - 1]
+
+    def true_false(self) -> bool | Control:
+        line = self._line("t/f:", lambda s: keys.read_true_false(s) is not None,
+                          f"type t or f (or {keys.UNDO} to undo)")
+        return line if isinstance(line, Control) else bool(keys.read_true_false(line))
+
+    def typed(self) -> str | Control:
+        return self._line("Answer:", lambda s: bool(s.strip()),
+                          f"type your answer, {keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo")
+
+    def reveal(self) -> Control | None:
+        line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
+        return line if isinstance(line, Control) else None
+
+    def recall_grade(self) -> Grade | Control:
+        self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
+        line = self._line("Grade 1-4:", lambda s: s in keys.RECALL_GRADES,
+                          f"type 1, 2, 3 or 4 (or {keys.UNDO} to undo)")
+        return line if isinstance(line, Control) else Grade(int(line))
+
+    def after_answer(self, correct: bool | None) -> Grade | Control | None:
+        return None  # piped, the next question follows at once; `u` at its prompt undoes
+
+    def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
+        while True:
+            line = self.prompter.text(message)
+            if line.strip().lower() == keys.UNDO:
+                return Control.UNDO
+            if valid(line.strip()):
+                return line.strip()
+            self.console.print(f"[dim]Please {hint}.[/dim]")
 
 
 class QuizRunner:
@@ -44,9 +120,9 @@ class QuizRunner:
                  interactive: bool) -> None:
         self.session = session
         self.console = console
-        self.prompter = prompter
         self.clock = clock
         self.interactive = interactive
+        self.answers = TerminalAnswers(prompter, console) if interactive else PlainAnswers(prompter, console)
 
     def run(self) -> Summary:
         started = self.clock()
@@ -54,37 +130,31 @@ class QuizRunner:
         if not queue:
             self.console.print(self.nothing_to_do())
             return self.finish(started)
-        new = sum(1 for q in queue if self.session.store.card(q.id) is None)
+        new = sum(1 for q in queue if self.session.is_new(q))
         cram = self.session.settings.cram
         mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
         self.console.print(f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. "
                            + ("Ctrl-C ends the session; every answer is saved as you go."
-                              if self.interactive else "Type 'u' to undo the last answer."))
-        position = 0
+                              if self.interactive else f"Type '{keys.UNDO}' to undo the last answer."))
         try:
-            while position < len(queue):
-                question = queue[position]
-                outcome = self.ask(question, position + 1, len(queue))
+            while (question := self.session.current()) is not None:
+                outcome = self.ask(question, self.session.position + 1, len(queue))
                 if outcome is Control.QUIT:
                     break
                 if outcome is Control.UNDO:
-                    undone = self.session.undo()
-                    if undone is None:
+                    if self.session.undo() is None:
                         self.console.print("Nothing to undo yet.")
                     else:
-                        if undone.id != question.id:  # "u" typed at the next prompt: go back one question
-                            position -= 1
                         self.console.print("[yellow]Undone.[/yellow] Here is that question again.")
                     continue
-                position += 1
+                self.session.advance()
         except (KeyboardInterrupt, EOFError):
             self.console.print()
         return self.finish(started)
 
     def nothing_to_do(self) -> str:
         """Why the queue is empty, and what the user can do about it."""
-        known = self.session.store.known_question_ids()
-        if all(q.id in known for q in self.session.in_scope()):
+        if self.session.all_introduced():
             return "Nothing is due, and every question here has been introduced. To practise anyway: il6 quiz --cram"
         limit = self.session.settings.new_per_day
         return (f"Nothing is due, and today's new questions (--new {limit}) are used up. "
@@ -94,13 +164,14 @@ class QuizRunner:
 
     def ask(self, question: Question, number: int, total: int) -> Control | None:
         section = self.session.course.section(question.section_id)
+        kind = kind_of(question)
         self.console.print()
-        self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {TYPE_LABELS[question.type]}[/dim]")
+        self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {kind.label}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
-        if question.type is QuestionType.RECALL:
+        if kind.asking is Asking.RECALL:
             return self.ask_recall(question, asked_at)
-        answer = self.read_answer(question)
+        answer = self.read_answer(question, kind.asking)
         if isinstance(answer, Control):
             return answer
         given, correct, note = answer
@@ -109,75 +180,39 @@ class QuizRunner:
         self.feedback(question, correct, note, answered)
         return self.after_feedback(correct)
 
-    def read_answer(self, question: Question) -> tuple[str, bool, str] | Control:
-        if question.type is QuestionType.MULTIPLE_CHOICE:
-            choices = self.session.shuffled_choices(question)
-            if self.interactive:
-                picked = self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in
-                                                               enumerate(choices, 1)])
-            else:
-                listing = "\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1))
-                self.console.print(listing, markup=False)
-                line = self._line(f"Answer 1-{len(choices)}:",
-                                  lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
-                                  f"type a number from 1 to {len(choices)} (or u to undo)")
-                if isinstance(line, Control):
-                    return line
-                picked = choices[int(line) - 1]
+    def read_answer(self, question: Question, asking: Asking) -> tuple[str, bool, str] | Control:
+        if asking is Asking.CHOICE:
+            picked = self.answers.choice(self.session.shuffled_choices(question))
+            if isinstance(picked, Control):
+                return picked
             return picked, picked == question.answer, ""
-        if question.type is QuestionType.TRUE_FALSE:
-            if self.interactive:
-                value = self.prompter.select("True or false?", [Choice("True", True, "t"), Choice("False", False, "f")])
-            else:
-                line = self._line("t/f:", lambda s: parse_true_false(s) is not None, "type t or f (or u to undo)")
-                if isinstance(line, Control):
-                    return line
-                value = bool(parse_true_false(line))
+        if asking is Asking.TRUE_FALSE:
+            value = self.answers.true_false()
+            if isinstance(value, Control):
+                return value
             return ("true" if value else "false"), value == question.answer, ""
-        # typed
-        if self.interactive:
-            given = sanitize_answer(self.prompter.text("Your answer (? if you don't know):")).strip()
-        else:
-            line = self._line("Answer:", lambda s: bool(s.strip()), "type your answer, ? if you don't know, u to undo")
-            if isinstance(line, Control):
-                return line
-            given = sanitize_answer(line).strip()
-        if given in ("", "?"):
+        typed = self.answers.typed()
+        if isinstance(typed, Control):
+            return typed
+        given = sanitize_answer(typed).strip()
+        if given in ("", keys.DONT_KNOW):
             return given, False, ""
         graded = grade_typed(question, given)
         return given, graded.correct, graded.note
 
     def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
-        if self.interactive:
-            self.prompter.pause("Think of your answer, then press any key to reveal it.")
-        else:
-            line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
-            if isinstance(line, Control):
-                return line
+        revealed = self.answers.reveal()
+        if isinstance(revealed, Control):
+            return revealed
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left",
                                  border_style="cyan"))
-        if self.interactive:
-            grade = self.prompter.select("How well did you recall it?",
-                                         [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2)
-        else:
-            self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
-            line = self._line("Grade 1-4:", lambda s: s in ("1", "2", "3", "4"), "type 1, 2, 3 or 4 (or u to undo)")
-            if isinstance(line, Control):
-                return line
-            grade = Grade(int(line))
+        grade = self.answers.recall_grade()
+        if isinstance(grade, Control):
+            return grade
         answered = self.session.record(question, grade, grade != Grade.AGAIN, None, self.clock(),
                                        self._ms_since(asked_at))
         self.explain(question, answered)
         return self.after_feedback(None)
-
-    def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
-        while True:
-            line = self.prompter.text(message)
-            if line.strip().lower() == "u":
-                return Control.UNDO
-            if valid(line.strip()):
-                return line.strip()
-            self.console.print(f"[dim]Please {hint}.[/dim]")
 
     # --- after an answer -------------------------------------------------------------------------------
 
@@ -202,14 +237,7 @@ class QuizRunner:
                                f"times or more. Re-read [green]il6 explain {topic.id}[/green] before its next review.")
 
     def after_feedback(self, correct: bool | None) -> Control | None:
-        if not self.interactive:
-            return None
-        choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, "n")]
-        if correct:
-            choices += [Choice("Next, and that was easy", Grade.EASY, "e"),
-                        Choice("Next, but I was unsure (hard)", Grade.HARD, "h")]
-        choices += [Choice("Undo this answer", Control.UNDO, "u"), Choice("Quit", Control.QUIT, "q")]
-        picked = self.prompter.select("Then:", choices)
+        picked = self.answers.after_answer(correct)
         if isinstance(picked, Grade):
             answered = self.session.regrade_last(picked, self.clock())
             if answered is not None and answered.due:
@@ -265,3 +293,8 @@ def when(moment: datetime, now: datetime) -> str:
             count = round(seconds / size)
             return f"in {count} {unit}{'s' if count != 1 else ''}"
     return "now" if seconds <= 0 else "in under a minute"
+
+
+def sanitize_answer(text: str) -> str:
+    """Keep what a user typed printable (a pasted control character must not reach the terminal)."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Course, Section, Topic
+from ..course.model import Course, Section, Topic
 from .prose import prose
 
 
@@ -42,11 +42,7 @@ def section_view(section: Section, course: Course, read: dict[str, str] | None =
 
 
 def _references(section: Section) -> RenderableType:
-    seen: dict[str, str] = {}
-    for fact in section.facts:
-        for ref in fact.references:
-            seen.setdefault(ref.key, ref.citation())
-    return reference_list(list(seen.values()))
+    return reference_list([reference.citation() for reference in section.references()])
 
 
 def reference_list(citations: list[str]) -> RenderableType:
@@ -95,7 +91,7 @@ def topics_table(course: Course) -> RenderableType:
 
 
 def sections_table(course: Course, read: dict[str, str], current: str | None = None) -> RenderableType:
-    table = Table(title="The course", title_justify="left")
+    table = Table(title=course.manifest.title, title_justify="left")
     table.add_column("", width=1)
     table.add_column("#", justify="right")
     table.add_column("Section id", style="green", no_wrap=True)

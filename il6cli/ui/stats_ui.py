@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..stats import Stats
+from ..progress.stats import Stats
 
 SHADES = " ░▒▓█"
 

@@ -6,15 +6,13 @@ No I/O of its own beyond the store it is handed; the terminal side lives in `ui.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from .days import day_start, study_day
-from .model import Course, Question, QuestionType
+from ..course.model import Course, Question, QuestionType
+from .days import day_start, iso, study_day
 from .scheduler import (
     Grade,
     card_from_json,
@@ -24,12 +22,9 @@ from .scheduler import (
     rating_for,
     review,
 )
-from .store import CardRow, ReviewRow, Store, iso
-from .text import normalize
+from .store import CardRow, ReviewRow, Store
 
 LEECH_FAILURES = 6
-TYPO_TOLERANCE = 0.85  # similarity at or above which a typed answer counts as a misspelling of a right one
-TYPO_MIN_LENGTH = 5  # shorter answers must be exact: "IL-6" is not a typo of "IL-1"
 MIX_WINDOW = 6  # how far ahead the mixer looks for a question from another section or of another type
 MAX_ANSWER_CHARS = 500  # what is kept in the log of a typed answer
 
@@ -40,34 +35,6 @@ class Settings(NamedTuple):
     new_per_day: int = 10
     cram: bool = False
     retention: float = 0.9
-
-
-class Graded(NamedTuple):
-    correct: bool
-    note: str = ""  # e.g. that a typo was forgiven
-
-
-def grade_typed(question: Question, given: str) -> Graded:
-    accepted = [str(question.answer), *question.accepted]
-    wanted = normalize(given)
-    if not wanted:
-        return Graded(False)
-    keys = [normalize(answer) for answer in accepted]
-    if wanted in keys:
-        return Graded(True)
-    for key, answer in zip(keys, accepted, strict=True):
-        if len(key) >= TYPO_MIN_LENGTH and SequenceMatcher(None, wanted, key).ratio() >= TYPO_TOLERANCE:
-            return Graded(True, f"accepted with a small typo: the answer is spelled “{answer}”")
-    return Graded(False)
-
-
-def parse_true_false(text: str) -> bool | None:
-    word = text.strip().lower()
-    if word in ("t", "true", "y", "yes"):
-        return True
-    if word in ("f", "false", "n", "no"):
-        return False
-    return None
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:
@@ -88,6 +55,7 @@ def mix(questions: Sequence[Question]) -> list[Question]:
 
 class Answered(NamedTuple):
     question: Question
+    position: int  # where in the queue it was asked, so that an undo asks it again there
     review_id: int
     card_before: CardRow | None
     correct: bool | None
@@ -121,6 +89,7 @@ class Session:
     rng: random.Random
     tz: tzinfo = timezone.utc  # the user's time zone: where a study day starts (see days.py)
     queue: list[Question] = field(default_factory=list)
+    position: int = 0  # the question being asked: an index into `queue`
     history: list[Answered] = field(default_factory=list)
     leeches: list[Question] = field(default_factory=list)
 
@@ -152,6 +121,21 @@ class Session:
         self.queue = mix(due) + mix(fresh[: min(room, allowance)])
         return self.queue
 
+    def current(self) -> Question | None:
+        """The question to ask now, or None when the queue is done."""
+        return self.queue[self.position] if self.position < len(self.queue) else None
+
+    def advance(self) -> None:
+        self.position += 1
+
+    def is_new(self, question: Question) -> bool:
+        return self.store.card(question.id) is None
+
+    def all_introduced(self) -> bool:
+        """Whether every question in scope has a card: if nothing is due, only cramming is left to do."""
+        known = self.store.known_question_ids()
+        return all(q.id in known for q in self.in_scope())
+
     # --- answering -------------------------------------------------------------------------------------
 
     def shuffled_choices(self, question: Question) -> list[str]:
@@ -162,35 +146,40 @@ class Session:
     def record(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
                duration_ms: int | None) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
-
-        def schedule(before: CardRow | None) -> tuple[ReviewRow, CardRow | None]:
-            card = card_from_json(before.fsrs) if before else new_card(question.id, now)
-            review_row = ReviewRow(
-                question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
-                answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
-                duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
-                state_before=before.state if before else None, day=study_day(now, self.tz).isoformat(),
-            )
-            if self.settings.cram:
-                return review_row, None
-            # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
-            # from the later of the two (the review is still logged at the time the clock gave).
-            at = max(now, card.last_review) if card.last_review else now
-            updated = review(self.scheduler, card, grade, at)
-            return review_row, CardRow(
-                question_id=question.id, section_id=question.section_id, due=iso(updated.due),
-                state=int(updated.state), stability=updated.stability, difficulty=updated.difficulty,
-                last_review=iso(at), reps=(before.reps if before else 0) + 1,
-                failures=(before.failures if before else 0) + int(grade == Grade.AGAIN),
-                introduced_at=before.introduced_at if before else iso(now), fsrs=card_to_json(updated),
-            )
-
-        review_id, before, after = self.store.apply_review(question.id, schedule)
-        answered = Answered(question, review_id, before, correct, after.due if after else None, given, duration_ms)
+        with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
+            before = self.store.card(question.id)
+            review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
+            review_id = self.store.add_review(review_row, after)
+        answered = Answered(question, self.position, review_id, before, correct, after.due if after else None,
+                            given, duration_ms)
         self.history.append(answered)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
             self.leeches.append(question)
         return answered
+
+    def _reviewed(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
+                  duration_ms: int | None, before: CardRow | None) -> tuple[ReviewRow, CardRow | None]:
+        """The review to log and the card after it (None when cramming: the schedule does not move)."""
+        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        review_row = ReviewRow(
+            question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
+            answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
+            duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
+            state_before=before.state if before else None, day=study_day(now, self.tz).isoformat(),
+        )
+        if self.settings.cram:
+            return review_row, None
+        # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
+        # from the later of the two (the review is still logged at the time the clock gave).
+        at = max(now, card.last_review) if card.last_review else now
+        updated = review(self.scheduler, card, grade, at)
+        return review_row, CardRow(
+            question_id=question.id, section_id=question.section_id, due=iso(updated.due),
+            state=int(updated.state), stability=updated.stability, difficulty=updated.difficulty,
+            last_review=iso(at), reps=(before.reps if before else 0) + 1,
+            failures=(before.failures if before else 0) + int(grade == Grade.AGAIN),
+            introduced_at=before.introduced_at if before else iso(now), fsrs=card_to_json(updated),
+        )
 
     def grade_and_record(self, question: Question, correct: bool, given: str, now: datetime,
                          duration_ms: int | None, self_grade: Grade | None = None) -> Answered:
@@ -201,8 +190,9 @@ class Session:
         if not self.history:
             return None
         last = self.history[-1]
-        self.undo()
-        return self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
+        with self.store.atomic():  # the old rating goes and the new one comes together, or neither does
+            self.undo()
+            return self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
 
     def undo(self) -> Question | None:
         """Take back the last answer: remove its review and restore the card; return the question to re-ask."""
@@ -212,6 +202,7 @@ class Session:
         self.store.undo_review(last.review_id, last.card_before)
         if last.question in self.leeches:
             self.leeches.remove(last.question)
+        self.position = last.position
         return last.question
 
     # --- summary ---------------------------------------------------------------------------------------
@@ -236,8 +227,3 @@ class Summary(NamedTuple):
     next_due: str | None
     leeches: list[str]
     cram: bool
-
-
-def sanitize_answer(text: str) -> str:
-    """Keep what a user typed printable (a pasted control character must not reach the terminal)."""
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)

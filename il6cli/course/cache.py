@@ -14,17 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
+from ..paths import cache_dir
 from .model import Course
-
-
-def cache_dir() -> Path:
-    home = os.environ.get("IL6_HOME")
-    if home:
-        return Path(home) / "cache"
-    from platformdirs import user_cache_path
-
-    return user_cache_path("il6", appauthor=False)
 
 
 def content_key(files: dict[Path, bytes]) -> str:

@@ -27,10 +27,10 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from . import __version__
-from .days import study_day_of
-from .errors import ProgressFileError
-from .store import CardRow, ReviewRow, Store, iso
+from .. import __version__
+from ..errors import ProgressFileError
+from .days import iso, study_day_of
+from .store import CardRow, ReviewRow, Store
 
 FORMAT = "il6-progress"
 VERSION = 1
@@ -260,7 +260,8 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
     incoming_cards = {card.question_id: card for card in incoming.cards}
     counts = {"added": 0, "taken": 0, "replayed": 0}
 
-    def plan() -> tuple[list[ReviewRow], list[CardRow]]:
+    known_reading = {section for section, _, _ in store.reading_log()}
+    with store.atomic():  # all or nothing, and no other session writing between the reads and the writes
         added: list[ReviewRow] = []
         cards: list[CardRow] = []
         for question_id, theirs in theirs_by_question.items():
@@ -281,10 +282,9 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
                 cards.append(_replayed(question_id, new[-1].section_id, log, store.card(question_id), retention))
                 counts["replayed"] += 1
         counts["added"] = len(added)
-        return added, cards
-
-    known_reading = {section for section, _, _ in store.reading_log()}
-    store.merge_progress(plan, incoming.reading)
+        store.add_reviews(added)
+        store.put_cards(cards)
+        store.merge_reading(incoming.reading)
     return Merged(reviews_added=counts["added"], reviews_already_here=len(incoming.reviews) - counts["added"],
                   cards_taken=counts["taken"], cards_replayed=counts["replayed"],
                   sections_read=len({s for s, _, _ in incoming.reading} - known_reading))
@@ -297,8 +297,8 @@ def review_key(review: ReviewRow) -> ReviewKey:
 def _replayed(question_id: str, section_id: str, log: list[tuple[str, int]], local: CardRow | None,
               retention: float) -> CardRow:
     """The card FSRS makes of this time-ordered log of (reviewed at, rating), fuzz seeded by the question id."""
+    from .days import parse_iso
     from .scheduler import Grade, card_to_json, make_scheduler, replay
-    from .store import parse_iso
 
     scheduler = make_scheduler(random.Random(f"il6-replay:{question_id}"), retention)
     card = replay(question_id, [(parse_iso(at), Grade(rating)) for at, rating in log], scheduler)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Course
+from ..course.model import Course
 
 
 def section_ids(incomplete: str, content: str | Path | None = None) -> list[tuple[str, str]]:
@@ -35,7 +35,7 @@ def _matching(pairs: list[tuple[str, str]], incomplete: str) -> list[tuple[str, 
 
 def _course(content: str | Path | None) -> Course | None:
     try:
-        from .content import load_course, resolve_content_dir
+        from ..course.load import load_course, resolve_content_dir
 
         return load_course(resolve_content_dir(str(content) if content else None))
     except Exception:  # completion must never print a traceback into the user's shell

@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
-from .errors import ContentError, Il6Error, Problem
+from ..errors import ContentError, Il6Error, Problem
+from .format import MANIFEST_FILE, MAX_SECTION_BYTES, SECTION_FILE
 from .model import Course
-
-SECTION_FILE = re.compile(r"^(\d+)-[A-Za-z0-9_-]+\.yaml$")
-MAX_SECTION_BYTES = 4 * 2**20  # a real section is ~40 KB; this bounds the time and memory a bad file can cost
 
 
 def default_content_dir() -> Path:
     """The course shipped in the wheel, or the repository's `content/` in a development checkout."""
-    packaged = Path(__file__).parent / "_content"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "content"
+    package = Path(__file__).parent.parent
+    packaged = package / "_content"
+    return packaged if packaged.is_dir() else package.parent / "content"
 
 
 def resolve_content_dir(option: str | None) -> Path:
@@ -26,6 +24,7 @@ def resolve_content_dir(option: str | None) -> Path:
 
 
 def section_files(directory: Path) -> list[Path]:
+    """The section files, in course order."""
     if not directory.is_dir():
         raise Il6Error(
             f"content folder not found: {directory}",
@@ -40,9 +39,16 @@ def section_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: (int(SECTION_FILE.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
 
 
+def course_files(directory: Path) -> list[Path]:
+    """Every file the course is made of: the manifest (if there is one), then the section files."""
+    sections = section_files(directory)
+    manifest = directory / MANIFEST_FILE
+    return [manifest, *sections] if manifest.is_file() else sections
+
+
 def load_course(directory: Path, use_cache: bool = True) -> Course:
     """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
-    files = _read_all(section_files(directory))
+    files = _read_all(course_files(directory))
     if not use_cache:
         from .parse import parse_course
 

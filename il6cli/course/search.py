@@ -1,4 +1,5 @@
-"""Find the topic a user means: exact id, title or alias first, then a unique prefix, then a close spelling.
+"""Find what a user names: a section (id, number or prefix), or a topic (exact id, title or alias first, then a
+unique prefix, then a close spelling).
 
 Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans-signaling" and
 "TRANSSIGNALING" are one key.
@@ -10,13 +11,33 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Course, Topic
-from .text import normalize
+from ..errors import NotFoundError
+from .model import Course, Section, Topic
+from .normalize import normalize
 
 CLOSE_ENOUGH = 0.84  # SequenceMatcher ratio above which a spelling counts as a typo of a key
 TIE_MARGIN = 0.02  # two topics this close to the best score are both offered
 SUGGEST_AT_LEAST = 0.5
 MIN_PREFIX = 3
+
+
+def find_section(course: Course, name: str) -> Section:
+    """A section by id, number or unique id prefix."""
+    wanted = name.strip().lower()
+    for section in course.sections:
+        if wanted in (section.id, str(section.number), f"{section.number:02}"):
+            return section
+    matches = [s for s in course.sections if s.id.startswith(wanted)] if wanted else []
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(s.id for s in (matches or course.sections))
+    what = "several sections match" if matches else "no section matches"
+    raise NotFoundError(f"{what} {name!r}", hint=f"sections: {known}")
+
+
+def section_ids_named(course: Course, names: list[str] | None) -> list[str]:
+    """The ids of the sections the user named (none named: an empty list, meaning all)."""
+    return [find_section(course, name).id for name in names or []]
 
 def topic_keys(topic: Topic) -> set[str]:
     """Every normalised name a topic answers to: id, title, the title's parts around brackets, aliases."""
@@ -81,10 +102,6 @@ class TopicIndex:
                 best[topic.id] = (score, order[topic.id], topic)
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))
         return [(score, topic) for score, _, topic in ranked]
-
-    def complete(self, prefix: str) -> list[str]:
-        """Topic ids whose id starts with what the user typed (for shell completion)."""
-        return [t.id for t in self.topics if t.id.startswith(prefix.lower())]
 
 
 def _unique(topics: Iterable[Topic]) -> list[Topic]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .format import MAX_DIAGRAM_WIDTH, SECTION_FIELDS, SLUG, Field
 from .model import QuestionType
-from .parse import ACCEPTING, BLANK, HINTED, MAX_CHOICES, MAX_DIAGRAM_WIDTH, MIN_CHOICES, SECTION_FIELDS, SLUG, Field
+from .questions import BLANK, KINDS, MAX_CHOICES, MIN_CHOICES
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NOT_BLANK = r"\S"  # parse: a text field "must not be empty"
@@ -83,8 +84,9 @@ def _question(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_question_rules(schema: dict[str, Any]) -> None:
-    """What parse checks per question type, from the same constants: the type names, 2-6 choices for multiple
-    choice and no choices elsewhere, a boolean answer exactly for true/false, `accept` for typed only."""
+    """What parse checks per question type, from the same table (`questions.KINDS`): the type names, 2-6
+    choices where a type has choices and none elsewhere, a boolean answer exactly where a type has one, and
+    `accept`, `hint` and `keep_choices` only where the type allows them."""
     question = _question(schema)
     question["properties"]["type"] = {"enum": [t.value for t in QuestionType],
                                       "description": question["properties"]["type"].get("description", "")}
@@ -93,22 +95,26 @@ def _add_question_rules(schema: dict[str, Any]) -> None:
         return {"if": {"properties": {"type": {"const": kind.value}}, "required": ["type"]}, "then": then}
 
     not_there = {"not": {"type": ["string", "number", "boolean", "array", "object"]}}  # absent or null
-    question["allOf"] = [
-        when(QuestionType.MULTIPLE_CHOICE, {
-            "required": ["choices"],
-            "properties": {"choices": {"type": "array", "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES,
-                                       "uniqueItems": True},
-                           "answer": {"not": {"type": "boolean"}}}}),
-        when(QuestionType.TRUE_FALSE, {"properties": {"answer": {"type": "boolean"}, "choices": not_there}}),
-        when(QuestionType.TYPED, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there}}),
-        when(QuestionType.CLOZE, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there,
-                                                 "prompt": {"pattern": BLANK.pattern}}}),
-        when(QuestionType.RECALL, {"properties": {"answer": {"not": {"type": "boolean"}}, "choices": not_there}}),
-        *[when(kind, {"properties": {"accept": not_there}}) for kind in QuestionType if kind not in ACCEPTING],
-        *[when(kind, {"properties": {"hint": not_there}}) for kind in QuestionType if kind not in HINTED],
-        *[when(kind, {"properties": {"keep_choices": not_there}}) for kind in QuestionType
-          if kind != QuestionType.MULTIPLE_CHOICE],
-    ]
+    rules = []
+    for kind in KINDS.values():
+        properties: dict[str, Any] = {"answer": {"type": "boolean"} if kind.boolean_answer
+                                      else {"not": {"type": "boolean"}}}
+        then: dict[str, Any] = {"properties": properties}
+        if kind.has_choices:
+            then["required"] = ["choices"]
+            properties["choices"] = {"type": "array", "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES,
+                                     "uniqueItems": True}
+        else:
+            properties["choices"] = not_there
+            properties["keep_choices"] = not_there
+        if kind.gap:
+            properties["prompt"] = {"pattern": BLANK.pattern}
+        if not kind.accepts:
+            properties["accept"] = not_there
+        if not kind.hinted:
+            properties["hint"] = not_there
+        rules.append(when(kind.type, then))
+    question["allOf"] = rules
 
 
 def _add_diagram_rule(schema: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Study days: the unit of "new questions per day", streaks, the calendar and the forecast.
+"""Times and study days. Times are stored as fixed-width ISO-8601 UTC text (`iso`), so text order is time order
+in SQL. Study days are the unit of "new questions per day", streaks, the calendar and the forecast.
 
 A study day is a day of the user's local calendar that starts at 4 a.m. (Anki's convention), so a review at
 1 a.m. still counts for the evening before. The time zone is injected like the clock: `cli` passes the local
@@ -10,6 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 ROLLOVER = timedelta(hours=4)
+
+
+def iso(moment: datetime) -> str:
+    """A fixed-width UTC timestamp, so that text order is time order in SQL."""
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def study_day(moment: datetime, tz: tzinfo) -> date:

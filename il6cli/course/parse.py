@@ -8,106 +8,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import SECTION_FILE
-from .errors import ContentError, Problem
-from .model import Course, Fact, Question, QuestionType, Reference, Section, Topic
-
-SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
-MAX_DIAGRAM_WIDTH = 76
-MIN_CHOICES, MAX_CHOICES = 2, 6
-BLANK = re.compile(r"_{3,}")  # the gap in a cloze prompt
-ACCEPTING = (QuestionType.TYPED, QuestionType.CLOZE, QuestionType.MULTIPLE_CHOICE)
-HINTED = (QuestionType.TYPED, QuestionType.CLOZE, QuestionType.RECALL)
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Field:
-    """How one field of a content file is checked: its kind, whether required, and nested fields."""
-
-    kind: str  # text | slug | int | bool | text_list | slug_list | any | object_list | object_map
-    required: bool = True
-    fields: Mapping[str, Field] | None = None
-    description: str = ""
-
-
-REFERENCE_FIELDS = {
-    "authors": Field("text", description="authors, e.g. 'Hunter CA, Jones SA'"),
-    "year": Field("int", description="year of publication"),
-    "title": Field("text", description="title of the paper or book"),
-    "source": Field("text", description="journal volume:pages, or a textbook's publisher and edition"),
-    "doi": Field("identifier", required=False, description="DOI, only when certain"),
-    "pmid": Field("identifier", required=False, description="PubMed id, only when certain"),
-}
-FACT_FIELDS = {
-    "text": Field("text", description="the fact, one or two sentences"),
-    "refs": Field("slug_list", description="keys of this file's references"),
-    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim (trial status, approval, "
-                   "guideline) was last checked"),
-}
-TOPIC_FIELDS = {
-    "id": Field("slug", description="unique across the course"),
-    "title": Field("text"),
-    "aliases": Field("text_list", required=False, description="other names a user might type"),
-    "explanation": Field("text", description="Markdown"),
-    "related": Field("slug_list", required=False, description="topic ids anywhere in the course"),
-    "refs": Field("slug_list", description="keys of this file's references"),
-    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim was last checked"),
-}
-QUESTION_FIELDS = {
-    "id": Field("slug", description="unique across the course; never reused"),
-    "type": Field("text", description="multiple_choice | true_false | typed | cloze | recall"),
-    "topic": Field("slug", description="the topic id this question tests"),
-    "prompt": Field("text"),
-    "choices": Field("text_list", required=False, description="multiple_choice only"),
-    "answer": Field("any", description="choice text, true/false, canonical typed answer or model answer"),
-    "accept": Field("text_list", required=False, description="typed, cloze, multiple_choice: other answers "
-                    "accepted when typed"),
-    "hint": Field("text", required=False, description="typed, cloze and recall: a nudge shown on request"),
-    "keep_choices": Field("bool", required=False, description="multiple_choice: always asked with its choices "
-                          "(the prompt needs them)"),
-    "explanation": Field("text", description="shown after every answer"),
-    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim was last checked"),
-}
-SECTION_FIELDS = {
-    "id": Field("slug", description="unique across the course"),
-    "number": Field("int", description="equals the NN prefix of the file name"),
-    "title": Field("text"),
-    "objectives": Field("text_list", description="what the reader will be able to do"),
-    "summary": Field("text", description="Markdown"),
-    "facts": Field("object_list", fields=FACT_FIELDS),
-    "diagram": Field("text", required=False, description="preformatted text, at most 76 columns"),
-    "topics": Field("object_list", fields=TOPIC_FIELDS),
-    "questions": Field("object_list", fields=QUESTION_FIELDS),
-    "references": Field("object_map", fields=REFERENCE_FIELDS),
-}
-
-TYPE_NAMES = {
-    "text": "a non-empty string",
-    "identifier": "a string or a number",
-    "slug": "a lowercase id (letters, digits, '-')",
-    "int": "an integer",
-    "bool": "true or false",
-    "date": "a date written YYYY-MM-DD",
-    "text_list": "a list of non-empty strings",
-    "slug_list": "a list of lowercase ids",
-    "object_list": "a list of mappings",
-    "object_map": "a mapping of keys to mappings",
-}
-
-
+from ..errors import ContentError, Problem
+from . import questions
+from .format import (
+    FORMAT_VERSION,
+    MANIFEST_FIELDS,
+    MANIFEST_FILE,
+    MAX_DIAGRAM_WIDTH,
+    SECTION_FIELDS,
+    SECTION_FILE,
+    SLUG,
+    TYPE_NAMES,
+    Field,
+    Path_,
+    describe,
+)
+from .model import Course, Fact, Manifest, Question, QuestionType, Reference, Section, Topic
 
 
 def parse_course(files: dict[Path, bytes]) -> Course:
     """Parse and validate every section file; raise `ContentError` with every problem found."""
     problems: list[Problem] = []
     parsed: list[tuple[Path, str, dict[str, Any]]] = []
+    manifest = Manifest()
     for path, raw in files.items():
+        if path.name == MANIFEST_FILE:
+            manifest, manifest_problems = _parse_manifest(path, raw)
+            problems += manifest_problems
+            continue
         text, document, file_problems = _parse(path, raw)
         problems += file_problems
         if document is not None:
@@ -120,7 +51,27 @@ def parse_course(files: dict[Path, bytes]) -> Course:
     course_problems = _check_course(parsed)
     if course_problems:
         raise ContentError(course_problems)
-    return _build(parsed)
+    return _build(parsed)._replace(manifest=manifest)
+
+
+def _parse_manifest(path: Path, raw: bytes) -> tuple[Manifest, list[Problem]]:
+    text, document, problems = _parse(path, raw)
+    if document is None:
+        return Manifest(), problems
+    located = _check_fields(document, MANIFEST_FIELDS, ())
+    version = document.get("format_version")
+    if not located and version is not None and version > FORMAT_VERSION:
+        located.append((("format_version",), f"is {version}, but this il6 reads course format {FORMAT_VERSION} "
+                                             f"at most (upgrade il6: pip install -U il6)"))
+    if located:
+        return Manifest(), _locate(path, text, located)
+    defaults = Manifest()
+    return Manifest(
+        title=str(document["title"]).strip(), short_name=document.get("short_name") or defaults.short_name,
+        version=_opt(document.get("version")), reviewed=_as_date(document.get("reviewed")),
+        welcome=_opt_text(document.get("welcome")), closing=_opt_text(document.get("closing")),
+        format_version=version or FORMAT_VERSION,
+    ), []
 
 
 # --- parsing ---------------------------------------------------------------------------------------------
@@ -221,7 +172,7 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
     expected = TYPE_NAMES.get(spec.kind, "")
     if spec.kind == "any":
         if isinstance(value, (list, dict)):
-            return [(at, f"must be text or true/false, found {_kind_of(value)}")]
+            return [(at, f"must be text or true/false, found {describe(value)}")]
         return [] if _is_filled(value) else [(at, "must not be empty")]
     if spec.kind == "identifier":
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
@@ -229,7 +180,7 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
         return _check_value(value, Field("text"), at)
     if spec.kind in ("text", "slug"):
         if not isinstance(value, str):
-            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+            return [(at, f"must be {expected}, found {describe(value)}")]
         if not value.strip():
             return [(at, "must not be empty")]
         if spec.kind == "slug" and not SLUG.match(value):
@@ -237,14 +188,14 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
         return []
     if spec.kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return [] if ok else [(at, f"must be {expected}, found {_kind_of(value)}")]
+        return [] if ok else [(at, f"must be {expected}, found {describe(value)}")]
     if spec.kind == "date":
         return [] if _as_date(value) else [(at, f"must be {expected}, found {value!r}")]
     if spec.kind == "bool":
-        return [] if isinstance(value, bool) else [(at, f"must be {expected}, found {_kind_of(value)}")]
+        return [] if isinstance(value, bool) else [(at, f"must be {expected}, found {describe(value)}")]
     if spec.kind in ("text_list", "slug_list", "object_list"):
         if not isinstance(value, list):
-            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+            return [(at, f"must be {expected}, found {describe(value)}")]
         if not value and spec.required:
             return [(at, "must not be empty")]
         item_kind = {"text_list": "text", "slug_list": "slug"}.get(spec.kind)
@@ -253,13 +204,13 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
             if item_kind:
                 found += _check_value(item, Field(item_kind), (*at, index))
             elif not isinstance(item, dict):
-                found.append(((*at, index), f"must be a mapping, found {_kind_of(item)}"))
+                found.append(((*at, index), f"must be a mapping, found {describe(item)}"))
             else:
                 found += _check_fields(item, spec.fields or {}, (*at, index))
         return found
     if spec.kind == "object_map":
         if not isinstance(value, dict):
-            return [(at, f"must be {expected}, found {_kind_of(value)}")]
+            return [(at, f"must be {expected}, found {describe(value)}")]
         if not value and spec.required:
             return [(at, "must not be empty")]
         found = []
@@ -267,7 +218,7 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
             if not isinstance(key, str) or not SLUG.match(key):
                 found.append(((*at, str(key)), "key must be a lowercase id (letters, digits, '-')"))
             elif not isinstance(item, dict):
-                found.append(((*at, key), f"must be a mapping, found {_kind_of(item)}"))
+                found.append(((*at, key), f"must be a mapping, found {describe(item)}"))
             else:
                 found += _check_fields(item, spec.fields or {}, (*at, key))
         return found
@@ -292,20 +243,6 @@ def _is_filled(value: Any) -> bool:
     return isinstance(value, bool) or (value is not None and str(value).strip() != "")
 
 
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
-
-
 def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
     found = _check_fields(data, SECTION_FIELDS, ())
     if found:
@@ -325,44 +262,10 @@ def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
                 if key not in references:
                     found.append(((kind, index, "refs", ref_index), f"unknown reference {key!r}"))
     for index, question in enumerate(data["questions"]):
-        found += _check_question(question, ("questions", index))
+        found += questions.check(question, ("questions", index))
     found += _duplicates(((("topics", i, "id"), t["id"]) for i, t in enumerate(data["topics"])), "topic id")
     found += _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
                          "question id")
-    return found
-
-
-def _check_question(question: dict[str, Any], at: Path_) -> list[tuple[Path_, str]]:
-    kind, answer = question["type"], question["answer"]
-    types = [t.value for t in QuestionType]
-    if kind not in types:
-        return [((*at, "type"), f"unknown question type {kind!r} (known: {', '.join(types)})")]
-    found: list[tuple[Path_, str]] = []
-    choices = question.get("choices")
-    if kind == QuestionType.MULTIPLE_CHOICE:
-        if choices is None:
-            return [((*at, "choices"), "is required for a multiple_choice question")]
-        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-            found.append(((*at, "choices"), f"has {len(choices)}; a question needs {MIN_CHOICES}-{MAX_CHOICES}"))
-        if len({str(c).strip().lower() for c in choices}) != len(choices):
-            found.append(((*at, "choices"), "are not all different"))
-        if str(answer) not in [str(c) for c in choices]:
-            found.append(((*at, "answer"), f"{answer!r} is not one of the choices"))
-    elif choices is not None:
-        found.append(((*at, "choices"), f"only multiple_choice questions have choices, not {kind}"))
-    if kind == QuestionType.TRUE_FALSE and not isinstance(answer, bool):
-        found.append(((*at, "answer"), f"must be true or false, found {_kind_of(answer)}"))
-    if kind != QuestionType.TRUE_FALSE and isinstance(answer, bool):
-        found.append(((*at, "answer"), "must be text (true/false answers belong to true_false questions)"))
-    if kind == QuestionType.CLOZE and len(BLANK.findall(str(question["prompt"]))) != 1:
-        found.append(((*at, "prompt"), "a cloze prompt has exactly one blank, written ___"))
-    if kind not in ACCEPTING and question.get("accept") is not None:
-        found.append(((*at, "accept"), f"only typed, cloze and multiple_choice questions have accepted answers, "
-                                       f"not {kind}"))
-    if kind not in HINTED and question.get("hint") is not None:
-        found.append(((*at, "hint"), f"only typed, cloze and recall questions have hints, not {kind}"))
-    if kind != QuestionType.MULTIPLE_CHOICE and question.get("keep_choices") is not None:
-        found.append(((*at, "keep_choices"), f"only multiple_choice questions have choices to keep, not {kind}"))
     return found
 
 

@@ -67,6 +67,12 @@ class Question(NamedTuple):
     keep_choices: bool = False  # a multiple-choice prompt that only makes sense with its choices
     as_of: str | None = None
 
+    def answer_text(self) -> str:
+        """The answer as a person reads it: true/false as a word, everything else as written."""
+        if isinstance(self.answer, bool):
+            return "True" if self.answer else "False"
+        return self.answer
+
 
 class Section(NamedTuple):
     id: str
@@ -79,10 +85,31 @@ class Section(NamedTuple):
     questions: tuple[Question, ...]
     diagram: str | None = None
 
+    def references(self) -> list[Reference]:
+        """Every reference the key facts cite, once each, in order of first citation."""
+        seen: dict[str, Reference] = {}
+        for fact in self.facts:
+            for reference in fact.references:
+                seen.setdefault(reference.key, reference)
+        return list(seen.values())
+
+
+class Manifest(NamedTuple):
+    """What `course.yaml` says about the course as a whole; a folder without one gets these defaults."""
+
+    title: str = "The course"
+    short_name: str = "il6"
+    version: str | None = None
+    reviewed: str | None = None  # YYYY-MM-DD
+    welcome: str | None = None
+    closing: str | None = None
+    format_version: int = 1
+
 
 class Course(NamedTuple):
     sections: tuple[Section, ...]
     topics_by_id: dict[str, Topic]
+    manifest: Manifest = Manifest()
 
     @property
     def topics(self) -> list[Topic]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from ..course.model import Course
 from .days import sql_day_shift, study_day
-from .model import Course
 from .scheduler import MATURE_DAYS
 from .store import Store
 

@@ -1,0 +1,138 @@
+"""The Typer app, its shared options, and the boundary every command runs inside.
+
+This is the one place that reads the clock and the time zone, and turns an `Il6Error` into `Error: ...` on
+stderr with exit 1 (usage errors: 2). Command modules import their heavy modules inside each command, so that
+`il6 explain` never pays for questionary, fsrs or sqlite3.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+
+from ..errors import ContentError, Il6Error
+
+if TYPE_CHECKING:
+    from ..course.model import Course
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="il6",
+    help="A terminal course with spaced-repetition review: read it, review it, ask it anything.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    """`il6 --version`: the engine's version, and the installed (or --content / IL6_CONTENT) course's."""
+    if not value:
+        return
+    from .. import __version__
+
+    line = f"il6 {__version__}"
+    try:
+        manifest = load(None).manifest
+        course = f"{manifest.title} {manifest.version or ''}".rstrip()
+        line += f"; course: {course}" + (f" (reviewed {manifest.reviewed})" if manifest.reviewed else "")
+    except Il6Error as error:
+        line += f"; course: not loaded ({error.message})"
+    sys.stdout.write(line + "\n")
+    raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print il6's version and the course's, then exit.")] = False,
+) -> None:
+    """A terminal course with spaced-repetition review: read it, review it, ask it anything."""
+
+
+def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .completion import section_ids
+
+    return section_ids(incomplete, (getattr(ctx, "params", None) or {}).get("content"))
+
+
+def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from .completion import topic_ids
+
+    return topic_ids(incomplete, (getattr(ctx, "params", None) or {}).get("content"))
+
+
+ContentOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10 annotations
+    typer.Option("--content", envvar="IL6_CONTENT", help="Course folder to use instead of the installed one.",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+PlainOption = Annotated[bool, typer.Option("--plain", help="Plain text: no colour, no prompts.")]
+SectionsOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--section", "-s", help="Only this section (id, number or prefix); repeat. Default: all.",
+                 show_default=False, autocompletion=complete_section),
+]
+
+
+def fail(message: str, hint: str = "", code: int = EXIT_ERROR) -> NoReturn:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"  {hint}\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """Render every error a user or author can cause as a message, never a traceback."""
+    try:
+        yield
+    except ContentError as error:
+        for problem in error.problems:
+            sys.stderr.write(f"{problem}\n")
+        fail(error.message, "fix the lines above; `il6 validate DIR` checks a folder")
+    except Il6Error as error:
+        fail(error.message, error.hint)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def load(content: Path | None, use_cache: bool = True) -> Course:
+    from ..course.load import load_course, resolve_content_dir
+
+    return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def local_tz() -> Any:
+    """The user's time zone, which decides where a study day starts (see progress/days.py)."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzinfo
+
+
+def now() -> Any:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def kept_retention(store: Any, override: float | None = None) -> float:
+    """The desired retention: `override` (then kept for next time), else what was kept, else the default."""
+    from ..progress.scheduler import DEFAULT_RETENTION
+
+    if override is not None:
+        store.set_setting("retention", str(override))
+    return float(store.setting("retention") or DEFAULT_RETENTION)

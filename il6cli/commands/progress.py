@@ -1,0 +1,67 @@
+"""Carrying progress between machines: `progress export` and `progress import`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import app, boundary, kept_retention, local_tz, now
+from .exporting import TextOutputOption
+
+if TYPE_CHECKING:
+    from ..progress.sync import Merged
+
+progress_app = typer.Typer(help="Carry your progress between machines: export it here, import it there.",
+                           no_args_is_help=True)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("export")
+def progress_export(output: TextOutputOption) -> None:
+    """Write your review log, cards and reading progress as JSON, to import on another machine."""
+    with boundary():
+        from ..export import atomic_path
+        from ..progress.store import Store
+        from ..progress.sync import write_export
+
+        with Store.open() as store:
+            if str(output) == "-":
+                write_export(store, now(), sys.stdout)
+                return
+            with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
+                reviews, cards, read = write_export(store, now(), handle)
+        sys.stderr.write(f"Wrote {output}: {reviews} reviews, {cards} cards, "
+                         f"{read} section{'s' if read != 1 else ''} read.\n"
+                         f"On the other machine: il6 progress import {output.name}\n")
+
+
+@progress_app.command("import")
+def progress_import(
+    file: Annotated[Path, typer.Argument(help="A file written by `il6 progress export`; - reads stdin.",
+                                         show_default=False)],
+) -> None:
+    """Merge progress exported on another machine into yours (a backup of your database is written first)."""
+    with boundary():
+        from ..progress import sync
+        from ..progress.store import Store
+
+        incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
+        with Store.open() as store:
+            backup = store.backup(now())
+            merged = sync.merge(store, incoming, kept_retention(store), local_tz())
+        sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
+
+
+def _merged_message(merged: Merged) -> str:
+    if not merged.reviews_added and not merged.sections_read:
+        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here."
+    parts = [f"Imported {merged.reviews_added} reviews ({merged.reviews_already_here} were already here)."]
+    if merged.cards_taken or merged.cards_replayed:
+        parts.append(f"Cards updated: {merged.cards_taken} as the other machine had them, "
+                     f"{merged.cards_replayed} rebuilt by replaying the merged log through FSRS.")
+    if merged.sections_read:
+        parts.append(f"Sections newly marked read: {merged.sections_read}.")
+    return " ".join(parts)

@@ -1,0 +1,112 @@
+"""Studying: `quiz`, `stats`, `reset`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from .app import (
+    ContentOption,
+    JsonOption,
+    PlainOption,
+    app,
+    boundary,
+    complete_section,
+    fail,
+    interactive,
+    kept_retention,
+    load,
+    local_tz,
+    now,
+)
+
+if TYPE_CHECKING:
+    from ..course.model import Course
+
+
+def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: int = 10, cram: bool = False,
+             retention: float | None = None, seed: int | None = None) -> None:
+    import random
+
+    from ..progress.session import Session, Settings
+    from ..progress.store import Store
+    from ..ui import make_console
+    from ..ui.prompts import make_prompter
+    from ..ui.quiz_ui import QuizRunner
+
+    with Store.open() as store:
+        settings = Settings(sections=tuple(sections), limit=limit, new_per_day=new_per_day, cram=cram,
+                            retention=kept_retention(store, retention))
+        session = Session(course, store, settings, random.Random(seed), local_tz())
+        tty = interactive()
+        QuizRunner(session, make_console(), make_prompter(tty), now, tty).run()
+
+
+@app.command()
+def quiz(
+    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
+                       help="Only this section (id, number or prefix); repeat.", show_default=False,
+                       autocompletion=complete_section)] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
+    new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
+    cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
+    retention: Annotated[Optional[float], typer.Option(min=0.7, max=0.99,  # noqa: UP045
+                         help="Desired retention (kept for next time; default 0.9).", show_default=False)] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed the shuffling, for a repeatable session.",  # noqa: UP045
+                                                show_default=False)] = None,
+    content: ContentOption = None,
+) -> None:
+    """Review what is due with spaced repetition (FSRS), then learn new questions."""
+    with boundary():
+        from ..course.search import section_ids_named
+
+        course = load(content)
+        chosen = section_ids_named(course, section)
+        run_quiz(course, chosen, limit=limit, new_per_day=new, cram=cram, retention=retention, seed=seed)
+
+
+@app.command()
+def stats(as_json: JsonOption = False, plain: PlainOption = False, content: ContentOption = None) -> None:
+    """Show mastery per section, retention, the due forecast and your review calendar."""
+    with boundary():
+        from ..progress import stats as statistics
+        from ..progress.store import Store
+        from ..ui.output import output_mode, show
+        from ..ui.views import StatsView
+
+        course = load(content)
+        with Store.open() as store:
+            result = statistics.compute(course, store, now(), local_tz())
+        show(StatsView(result), output_mode(as_json, plain))
+
+
+@app.command()
+def reset(
+    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
+                       help="Only this section; repeat for several.", show_default=False,
+                       autocompletion=complete_section)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    content: ContentOption = None,
+) -> None:
+    """Forget progress (all, or some sections), after writing a backup of the database."""
+    with boundary():
+        from ..course.search import section_ids_named
+        from ..progress.store import Store
+
+        course = load(content)
+        chosen = section_ids_named(course, section)
+        what = ("progress in " + ", ".join(chosen)) if chosen else "all your progress"
+        if not yes:
+            if not sys.stdin.isatty():
+                fail(f"refusing to forget {what} without confirmation", "add --yes to confirm")
+            from ..ui.prompts import make_prompter
+
+            if not make_prompter(True).confirm(f"Forget {what}? A backup is written first.", default=False):
+                sys.stderr.write("Nothing was changed.\n")
+                raise typer.Exit(1)
+        with Store.open() as store:
+            backup = store.backup(now())
+            removed = store.reset(chosen or None)
+        sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")

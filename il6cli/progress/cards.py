@@ -1,0 +1,113 @@
+"""Cards and the review log: the FSRS card of each question, and every answer given, oldest first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from .database import Database, translated
+from .days import iso
+from .records import (
+    CARD_COLUMNS,
+    CARD_UPSERT,
+    REVIEW_INSERT,
+    CardRow,
+    ReviewRow,
+    card_values,
+    review_values,
+)
+
+
+class CardQueries(Database):
+    def card(self, question_id: str) -> CardRow | None:
+        with translated(self.path):
+            row = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE question_id = ?",
+                                  (question_id,)).fetchone()
+        return CardRow(*row) if row else None
+
+    def known_question_ids(self) -> set[str]:
+        with translated(self.path):
+            return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
+
+    def due_cards(self, now: datetime) -> list[CardRow]:
+        """Cards due at `now`, most overdue first (an indexed range scan on `due`)."""
+        with translated(self.path):
+            rows = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due",
+                                   (iso(now),)).fetchall()
+        return [CardRow(*row) for row in rows]
+
+    def upcoming(self, now: datetime, limit: int, question_ids: Sequence[str]) -> list[CardRow]:
+        """The next `limit` cards to fall due after `now`, among `question_ids` (cards of questions no longer
+        in the course are skipped in SQL, so they cannot take the place of one that is)."""
+        with translated(self.path):
+            rows = self.db.execute(
+                f"""SELECT {CARD_COLUMNS} FROM cards
+                    WHERE due > ? AND question_id IN (SELECT value FROM json_each(?)) ORDER BY due LIMIT ?""",
+                (iso(now), json.dumps(list(question_ids)), limit)).fetchall()
+        return [CardRow(*row) for row in rows]
+
+    def introduced_since(self, moment: datetime) -> int:
+        with translated(self.path):
+            return int(self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?",
+                                       (iso(moment),)).fetchone()[0])
+
+    def all_cards(self) -> list[CardRow]:
+        with translated(self.path):
+            rows = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY question_id").fetchall()
+        return [CardRow(*row) for row in rows]
+
+    def put_cards(self, cards: Sequence[CardRow]) -> None:
+        with self.atomic():
+            self.db.executemany(CARD_UPSERT, [card_values(card) for card in cards])
+
+    # --- the review log --------------------------------------------------------------------------------
+
+    def add_review(self, review: ReviewRow, card: CardRow | None) -> int:
+        """Append the review and save the card after it (None for cram answers), both or neither.
+        Returns the review's id."""
+        with self.atomic():
+            cursor = self.db.execute(REVIEW_INSERT, review_values(review))
+            if card is not None:
+                self.db.execute(CARD_UPSERT, card_values(card))
+        return int(cursor.lastrowid or 0)
+
+    def add_reviews(self, reviews: Sequence[ReviewRow]) -> None:
+        with self.atomic():
+            self.db.executemany(REVIEW_INSERT, [review_values(review) for review in reviews])
+
+    def undo_review(self, review_id: int, card_before: CardRow | None) -> None:
+        """Remove one review and put its card back as it was (or remove the card if it was new)."""
+        with self.atomic():
+            row = self.db.execute("SELECT question_id, cram FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                return
+            question_id, cram = row
+            self.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if cram:
+                return
+            if card_before is None:
+                self.db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
+            else:
+                self.db.execute(CARD_UPSERT, card_values(card_before))
+
+    def review_count(self) -> int:
+        with translated(self.path):
+            return int(self.db.execute("SELECT coalesce(sum(reviews), 0) FROM review_days").fetchone()[0])
+
+    def review_log(self, with_card_before: bool = False) -> Iterator[ReviewRow]:
+        """The whole log, oldest first, streamed row by row (`card_before`, which only undo needs, on request)."""
+        card_before = "card_before" if with_card_before else "NULL"
+        with translated(self.path):
+            rows = self.db.execute(
+                f"""SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
+                           {card_before}, state_before, day FROM reviews ORDER BY reviewed_at, id""")
+            for q, s, r, c, a, t, d, cr, b, sb, day in rows:
+                yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day)
+
+    def review_times(self, question_id: str) -> list[tuple[str, int, bool]]:
+        """(reviewed at, rating, cram) of one question's reviews, oldest first (an indexed lookup)."""
+        with translated(self.path):
+            rows = self.db.execute("SELECT reviewed_at, rating, cram FROM reviews WHERE question_id = ? "
+                                   "ORDER BY reviewed_at, id", (question_id,)).fetchall()
+        return [(at, int(rating), bool(cram)) for at, rating, cram in rows]

@@ -1,0 +1,85 @@
+"""The schema of the progress database, as an ordered, append-only list of migrations.
+
+Migration N brings the schema from version N-1 to N (kept in `PRAGMA user_version`); `application_id` marks the
+file as ours. A migration is never edited once released: a change is a new migration.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x494C3601  # marks a SQLite file as an il6 progress database ("IL6" + 1)
+REVIEW_STATE = 2  # fsrs.State.Review: a card past its learning steps; its reviews measure true retention
+
+# Ordered, append-only: migration N brings the schema from version N-1 to N (kept in PRAGMA user_version).
+MIGRATIONS: list[list[str]] = [
+    [  # 1: reading progress
+        """CREATE TABLE sections_read (
+               section_id TEXT PRIMARY KEY,
+               first_read_at TEXT NOT NULL,
+               last_read_at TEXT NOT NULL)""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    [  # 2: spaced repetition
+        """CREATE TABLE cards (
+               question_id TEXT PRIMARY KEY,
+               section_id TEXT NOT NULL,
+               due TEXT NOT NULL,
+               state INTEGER NOT NULL,
+               stability REAL,
+               difficulty REAL,
+               last_review TEXT,
+               reps INTEGER NOT NULL DEFAULT 0,
+               failures INTEGER NOT NULL DEFAULT 0,
+               introduced_at TEXT NOT NULL,
+               fsrs TEXT NOT NULL)""",
+        "CREATE INDEX cards_due ON cards (due)",
+        "CREATE INDEX cards_introduced ON cards (introduced_at)",
+        """CREATE TABLE reviews (
+               id INTEGER PRIMARY KEY,
+               question_id TEXT NOT NULL,
+               section_id TEXT NOT NULL,
+               rating INTEGER NOT NULL,
+               correct INTEGER,
+               answer TEXT,
+               reviewed_at TEXT NOT NULL,
+               duration_ms INTEGER,
+               cram INTEGER NOT NULL DEFAULT 0,
+               card_before TEXT,
+               state_before INTEGER,
+               day TEXT NOT NULL)""",
+        "CREATE INDEX reviews_time ON reviews (reviewed_at)",
+        "CREATE INDEX reviews_question ON reviews (question_id)",
+        # Per-day totals kept by triggers, so stats never scan the log however long it grows, and undo,
+        # reset and imports (which insert or delete reviews) keep them right without code of their own.
+        """CREATE TABLE review_days (
+               day TEXT PRIMARY KEY,
+               reviews INTEGER NOT NULL,
+               cram INTEGER NOT NULL,
+               mature_reviews INTEGER NOT NULL,
+               mature_recalled INTEGER NOT NULL)""",
+        f"""CREATE TRIGGER reviews_counted AFTER INSERT ON reviews BEGIN
+               INSERT INTO review_days (day, reviews, cram, mature_reviews, mature_recalled)
+               VALUES (NEW.day, 1, NEW.cram,
+                       NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE},
+                       NEW.cram = 0 AND coalesce(NEW.state_before, 0) = {REVIEW_STATE} AND NEW.rating > 1)
+               ON CONFLICT (day) DO UPDATE SET
+                   reviews = reviews + 1, cram = cram + excluded.cram,
+                   mature_reviews = mature_reviews + excluded.mature_reviews,
+                   mature_recalled = mature_recalled + excluded.mature_recalled;
+           END""",
+        f"""CREATE TRIGGER reviews_uncounted AFTER DELETE ON reviews BEGIN
+               UPDATE review_days SET
+                   reviews = reviews - 1, cram = cram - OLD.cram,
+                   mature_reviews = mature_reviews - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE}),
+                   mature_recalled = mature_recalled
+                       - (OLD.cram = 0 AND coalesce(OLD.state_before, 0) = {REVIEW_STATE} AND OLD.rating > 1)
+               WHERE day = OLD.day;
+           END""",
+    ],
+    [  # 3: the per-day columns count reviews of cards in FSRS Review state; "mature" (stability of three weeks
+       # or more, as in Anki) is a different thing, which stats computes from the cards. SQLite rewrites the
+       # triggers' references to the renamed columns itself.
+        "ALTER TABLE review_days RENAME COLUMN mature_reviews TO review_state_reviews",
+        "ALTER TABLE review_days RENAME COLUMN mature_recalled TO review_state_recalled",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)

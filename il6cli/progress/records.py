@@ -1,0 +1,54 @@
+"""The rows of the progress database as values: a card (the FSRS state of one question) and a review."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class CardRow(NamedTuple):
+    question_id: str
+    section_id: str
+    due: str
+    state: int
+    stability: float | None
+    difficulty: float | None
+    last_review: str | None
+    reps: int
+    failures: int
+    introduced_at: str
+    fsrs: str  # the fsrs.Card as JSON; the columns above are copies for SQL to index and aggregate
+
+
+class ReviewRow(NamedTuple):
+    question_id: str
+    section_id: str
+    rating: int
+    correct: bool | None
+    answer: str | None
+    reviewed_at: str
+    duration_ms: int | None
+    cram: bool
+    card_before: str | None  # the card's JSON before this review, so an undo can restore it exactly
+    state_before: int | None = None  # the card's FSRS state before this review (None: a new card)
+    day: str | None = None  # the user's study day (YYYY-MM-DD, see days.py); None: the UTC date of reviewed_at
+
+
+CARD_COLUMNS = ("question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, "
+                "introduced_at, fsrs")
+CARD_MARKS = ", ".join("?" * 11)
+CARD_UPSERT = f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES ({CARD_MARKS})"
+REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+                                        duration_ms, cram, card_before, state_before, day)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def review_values(review: ReviewRow) -> tuple[object, ...]:
+    return (review.question_id, review.section_id, review.rating,
+            None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
+            review.duration_ms, int(review.cram), review.card_before, review.state_before,
+            review.day or review.reviewed_at[:10])
+
+
+def card_values(card: CardRow) -> tuple[object, ...]:
+    return (card.question_id, card.section_id, card.due, card.state, card.stability, card.difficulty,
+            card.last_review, card.reps, card.failures, card.introduced_at, card.fsrs)

@@ -1,0 +1,60 @@
+"""The one table of keys: everything a learner can type at a prompt, in a terminal and in the plain protocol.
+
+The terminal prompts (questionary) and the plain line protocol (pipes, screen readers) both take their keys
+from here, and README's key table is checked against `KEY_TABLE`, so a new key (a hint, a flag) is added in
+one place and cannot clash with another at the same prompt.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+UNDO = "u"  # at any answer prompt, and in the menu after an answer
+DONT_KNOW = "?"  # at a typed prompt: graded as not known, the answer shown
+TRUE_WORDS = ("t", "true", "y", "yes")
+FALSE_WORDS = ("f", "false", "n", "no")
+RECALL_GRADES = ("1", "2", "3", "4")  # Again, Hard, Good, Easy: FSRS's ratings, in its order
+
+# The menu after an answer (terminal): next, that was easy, I was unsure, undo, quit
+NEXT, EASY, HARD, QUIT = "n", "e", "h", "q"
+# The menu under a section in `il6 learn`
+LEARN_NEXT, LEARN_BACK, LEARN_CHOOSE, LEARN_QUIZ, LEARN_QUIT = "n", "b", "c", "z", "q"
+
+
+class KeyRow(NamedTuple):
+    where: str
+    keys: str
+    meaning: str
+
+
+KEY_TABLE = [
+    KeyRow("multiple choice", "`1`-`6`", "pick that choice (arrows and Enter work too in a terminal)"),
+    KeyRow("true or false", "`t` / `f`", "true or false (`true`, `yes`, `false`, `no` work too)"),
+    KeyRow("typed answer", "your answer, then Enter", "case, spacing, hyphens and small typos in long words "
+           "are forgiven"),
+    KeyRow("typed answer", f"`{DONT_KNOW}`", "I don't know: shows the answer"),
+    KeyRow("recall", "Enter (piped) / any key", "reveal the answer"),
+    KeyRow("recall", "`1` `2` `3` `4`", "grade yourself: Again, Hard, Good, Easy"),
+    KeyRow("any answer prompt (piped)", f"`{UNDO}`", "undo the last answer and ask it again"),
+    KeyRow("after an answer (terminal)", f"`{NEXT}` / Enter", "next question"),
+    KeyRow("after an answer (terminal)", f"`{EASY}` / `{HARD}`", "next, and that was easy / I was unsure (hard)"),
+    KeyRow("after an answer (terminal)", f"`{UNDO}` / `{QUIT}`", "undo this answer / quit (Ctrl-C quits too)"),
+    KeyRow("under a section (`il6 learn`)", f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_QUIZ}` "
+           f"`{LEARN_QUIT}`", "next, back, choose a section, quiz me on this section, quit"),
+]
+
+
+def read_true_false(text: str) -> bool | None:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def key_table_markdown() -> str:
+    """README's table of keys, generated from `KEY_TABLE` (a test keeps README in step)."""
+    rows = ["| where | keys | what it does |", "|---|---|---|"]
+    rows += [f"| {row.where} | {row.keys} | {row.meaning} |" for row in KEY_TABLE]
+    return "\n".join(rows) + "\n"
