@@ -8,8 +8,6 @@ from typing import NamedTuple
 class Il6Error(Exception):
     """Something the user or a content author can cause and fix. Rendered as `Error: ...`, exit 1."""
 
-    exit_code = 1
-
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from il6cli.cli import app
 from il6cli.course.load import load_course
+from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import Session, Settings
 from il6cli.progress.store import Store
 
@@ -249,3 +250,29 @@ def test_plain_sections_fit_eighty_columns(runner: CliRunner) -> None:
         code, out, _ = run(runner, "learn", str(number), "--plain")
         assert code == 0
         assert max(len(line) for line in out.splitlines()) <= 80, number
+
+
+def test_piped_stats_print_plain_text_without_drawing_characters(runner: CliRunner, home: Path) -> None:
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "progress.db") as store:
+        session = Session(course, store, Settings(), random.Random(1))
+        session.record(course.questions[0], Grade.GOOD, True, "a", datetime.now(timezone.utc), 100)
+    for args in (["stats", *FIX], ["stats", *FIX, "--plain"]):
+        code, out, _ = run(runner, *args)
+        assert code == 0
+        assert "Mastery by section" in out and "basics" in out and "1/" in out
+        assert not any("\u2500" <= ch <= "\u259f" for ch in out)  # box drawing and block elements
+        assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_version_names_the_engine_and_the_course(runner: CliRunner, tmp_path: Path) -> None:
+    from il6cli import __version__
+
+    code, out, _ = run(runner, "--version")
+    assert code == 0
+    assert out == f"il6 {__version__}; course: Interleukin-6 in metabolic disease 1.1 (reviewed 2026-12-02)\n"
+
+
+def test_top_level_help_does_not_name_the_subject(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "--help")
+    assert code == 0 and "interleukin" not in out.lower()

@@ -151,3 +151,32 @@ def test_a_corrupt_cache_is_ignored(course_dir: Path, home: Path) -> None:
     slot.write_bytes(b"garbage")
     assert load_course(course_dir).sections[0].id == "basics"
     assert slot.read_bytes() != b"garbage"  # rebuilt
+
+
+def test_a_course_manifest_names_the_course_and_a_newer_format_is_refused(course_dir: Path) -> None:
+    manifest = course_dir / "course.yaml"
+    manifest.write_text("format_version: 1\ntitle: Receptors for beginners\nshort_name: receptors\n"
+                        "version: '2.1'\nreviewed: 2026-11-30\n", encoding="utf-8")
+    course = load_course(course_dir, use_cache=False)
+    assert (course.manifest.title, course.manifest.short_name, course.manifest.version,
+            course.manifest.reviewed) == ("Receptors for beginners", "receptors", "2.1", "2026-11-30")
+    manifest.write_text("format_version: 9\ntitle: From the future\n", encoding="utf-8")
+    assert problems_of(course_dir) == [f"{manifest}:1: format_version: is 9, but this il6 reads course format 1 at "
+                                       "most (upgrade il6: pip install -U il6)"]
+    manifest.write_text("title: Fine\ncolour: blue\n", encoding="utf-8")
+    assert problems_of(course_dir) == [f"{manifest}:2: colour: unknown field (known: format_version, title, "
+                                       "short_name, version, reviewed, welcome, closing)"]
+
+
+def test_a_folder_without_a_manifest_gets_a_generic_title() -> None:
+    course = load_course(FIXTURE_COURSE, use_cache=False)
+    assert (course.manifest.title, course.manifest.short_name) == ("The course", "il6")
+
+
+def test_a_cloze_question_needs_exactly_one_blank_and_hints_belong_to_answers_typed(course_dir: Path) -> None:
+    path = course_dir / "01-basics.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "type: typed" in text
+    edit(path, "type: typed", "type: cloze")
+    found = problems_of(course_dir)
+    assert any(p.endswith("prompt: a cloze prompt has exactly one blank, written ___") for p in found)

@@ -154,3 +154,59 @@ def test_two_processes_creating_the_database_at_once(tmp_path: Path) -> None:
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_atomic_blocks_nest_and_an_inner_failure_undoes_only_the_inner_block(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        with store.atomic():
+            store.set_setting("outer", "kept")
+            with pytest.raises(RuntimeError), store.atomic():
+                store.set_setting("inner", "lost")
+                raise RuntimeError("inner block fails")
+            store.set_setting("after", "kept")
+        assert (store.setting("outer"), store.setting("inner"), store.setting("after")) == ("kept", None, "kept")
+        with pytest.raises(RuntimeError), store.atomic():
+            store.set_setting("outer2", "lost")
+            with store.atomic():
+                store.set_setting("inner2", "lost")
+            raise RuntimeError("outer block fails after the inner one finished")
+        assert (store.setting("outer2"), store.setting("inner2")) == (None, None)
+        assert not store.db.in_transaction
+
+
+def test_a_failed_commit_is_rolled_back_not_left_open(tmp_path: Path) -> None:
+    """A deferred foreign key fails only at COMMIT: the transaction must end, and nothing of it stay."""
+    with Store.open(tmp_path / "p.db") as store:
+        store.db.execute("PRAGMA foreign_keys = ON")
+        store.db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        store.db.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+        with pytest.raises(StoreError), store.atomic():
+            store.set_setting("written", "with a broken row")
+            store.db.execute("INSERT INTO child VALUES (42)")
+        assert not store.db.in_transaction
+        assert store.setting("written") is None
+        store.set_setting("next", "works")  # the connection is usable again
+        assert store.setting("next") == "works"
+
+
+def test_the_review_state_columns_keep_their_figures_through_the_rename(tmp_path: Path) -> None:
+    """Schema 2 called the per-day Review-state counts 'mature'; migration 3 renames them, figures unchanged."""
+    from il6cli.progress.migrations import MIGRATIONS
+
+    path = tmp_path / "p.db"
+    old = sqlite3.connect(path)
+    for statement in MIGRATIONS[0] + MIGRATIONS[1]:
+        old.execute(statement)
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old.execute("PRAGMA user_version = 2")
+    old.execute("INSERT INTO reviews (question_id, section_id, rating, reviewed_at, state_before, day) "
+                "VALUES ('q1', 's', 3, '2026-03-01T00:00:00.000000+00:00', 2, '2026-03-01')")
+    old.commit()
+    old.close()
+    with Store.open(path) as store:
+        assert store.retention() == (1, 1)
+        record_review(store, review("q2")._replace(state_before=2, rating=1), None)
+        assert store.retention() == (1, 2)
+        columns = [row[1] for row in store.db.execute("PRAGMA table_info(review_days)")]
+        assert "review_state_reviews" in columns and "mature_reviews" not in columns
+    assert list(tmp_path.glob("p.db.before-schema-*.bak"))

@@ -8,7 +8,7 @@ from rich.console import Console
 from il6cli.course.load import load_course
 from il6cli.ui import render
 
-from .conftest import FIXTURE_COURSE
+from .conftest import FIXTURE_COURSE, REPO
 
 
 def test_a_long_objective_wraps_under_its_text_not_under_the_bullet() -> None:
@@ -36,3 +36,21 @@ def test_long_lists_are_not_given_shortcuts_that_differ_from_their_numbers() -> 
     assert shortcuts(sections) == []  # 13 would be "c", 40 would not fit at all (questionary raises)
     menu = questionary_select("", [Choice("Next", 1, "n"), Choice("Quit", 2, "q")])
     assert shortcuts(menu) == ["n", "q"]
+
+
+def test_readme_shows_the_one_table_of_keys() -> None:
+    from il6cli.ui.keys import key_table_markdown
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- keys:start -->\n")[1].split("<!-- keys:end -->")[0]
+    assert shown == key_table_markdown()
+
+
+def test_no_two_keys_clash_at_one_prompt() -> None:
+    from il6cli.ui import keys
+
+    after_answer = [keys.NEXT, keys.EASY, keys.HARD, keys.UNDO, keys.QUIT]
+    learn = [keys.LEARN_NEXT, keys.LEARN_BACK, keys.LEARN_CHOOSE, keys.LEARN_QUIZ, keys.LEARN_QUIT]
+    answer_prompt = [keys.UNDO, keys.DONT_KNOW, *keys.TRUE_WORDS, *keys.FALSE_WORDS]
+    for prompt in (after_answer, learn, answer_prompt):
+        assert len(prompt) == len(set(prompt))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import genanki
 
+from ..course.markdown import blocks
 from ..course.model import Course, Question, Section
 from ..course.questions import BLANK, anki_note, kind_of
 from . import DEFAULT_TITLE, atomic_path, choice_order, selected_sections
@@ -38,7 +39,6 @@ CLOZE_MODEL_ID = 1_718_204_319
 
 HOLE = "\x00"  # stands for the blank while the prompt is escaped and rendered
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-BULLET = re.compile(r"^\s*[-*+]\s+")
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 20px; line-height: 1.45;
@@ -190,26 +190,21 @@ def question_note(course: Course, section: Section, question: Question, deck: st
 
 
 def to_html(text: str) -> str:
-    """Escape, then render the course's light Markdown: paragraphs, bullet lists, **bold**, *italics*, `code`.
+    """Escape, then render the course's light Markdown: paragraphs, lists, **bold**, *italics*, `code`.
     A single paragraph stays bare (no <p>), which keeps short fields such as prompts clean."""
-    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
-    rendered = [_block(block) for block in blocks]
-    if len(rendered) == 1 and not rendered[0].startswith("<ul>"):
-        return rendered[0]
-    return "".join(r if r.startswith("<ul>") else f"<p>{r}</p>" for r in rendered)
-
-
-def _block(block: str) -> str:
-    lines = block.splitlines()
-    if not BULLET.match(lines[0]):
-        return _inline(" ".join(line.strip() for line in lines))
-    items: list[str] = []
-    for line in lines:
-        if BULLET.match(line):
-            items.append(BULLET.sub("", line))
+    rendered: list[str] = []
+    for block in blocks(text):
+        if block.kind == "list":
+            if block.text:
+                rendered.append(f"<p>{_inline(block.text)}</p>")
+            rendered.append("<ul>" + "".join(f"<li>{_inline(item.text)}</li>" for item in block.items) + "</ul>")
+        elif block.kind == "table":
+            rendered.append(f"<p>{'<br>'.join(_inline(row) for row in block.rows)}</p>")
         else:
-            items[-1] += " " + line.strip()
-    return "<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in items) + "</ul>"
+            rendered.append(_inline(block.text))
+    if len(rendered) == 1 and not rendered[0].startswith(("<ul>", "<p>")):
+        return rendered[0]
+    return "".join(r if r.startswith(("<ul>", "<p>")) else f"<p>{r}</p>" for r in rendered)
 
 
 def _inline(text: str) -> str:

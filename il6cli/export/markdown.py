@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..course.markdown import one_line
 from ..course.model import Course, Section
 from ..course.questions import Asking, kind_of
 from . import DEFAULT_TITLE, choice_order, selected_sections
@@ -47,7 +48,7 @@ def _section(section: Section) -> list[str]:
     numbers = {reference.key: number for number, reference in enumerate(references, 1)}
     for index, fact in enumerate(section.facts, 1):
         cites = "".join(f"[{numbers[r.key]}]" for r in fact.references)
-        parts.append(f"{index}. {_one_line(fact.text)} {cites}")
+        parts.append(f"{index}. {one_line(fact.text)} {cites}")
     if section.diagram:
         parts += ["", "### Diagram", "", "```text", section.diagram.rstrip("\n"), "```"]
     parts += ["", "### Topics", ""]
@@ -62,7 +63,7 @@ def _questions(section: Section) -> list[str]:
     for index, question in enumerate(section.questions, 1):
         label = f"{section.number}.{index}"
         kind = kind_of(question)
-        parts.append(f"**{label}** {_one_line(question.prompt)}{kind.handout_note}")
+        parts.append(f"**{label}** {one_line(question.prompt)}{kind.handout_note}")
         if question.choices:
             parts.append("")
             parts += [f"   {LETTERS[i]}) {choice}" for i, choice in enumerate(choice_order(question))]
@@ -80,10 +81,6 @@ def _answers(section: Section) -> list[str]:
             answer = f"{LETTERS[choice_order(question).index(answer)]}) {answer}"
         if question.accepted:
             answer += f" (also accepted: {', '.join(question.accepted)})"
-        parts.append(f"**{section.number}.{index}** {answer} — {_one_line(question.explanation)}")
+        parts.append(f"**{section.number}.{index}** {answer} — {one_line(question.explanation)}")
         parts.append("")
     return parts
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

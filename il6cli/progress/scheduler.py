@@ -80,10 +80,6 @@ def card_from_json(text: str) -> fsrs.Card:
     return fsrs.Card.from_dict(json.loads(text))
 
 
-def is_mature(stability: float | None) -> bool:
-    return stability is not None and stability >= MATURE_DAYS
-
-
 def replay(question_id: str, reviews: list[tuple[datetime, Grade]], scheduler: fsrs.Scheduler) -> fsrs.Card:
     """The card that this log of reviews produces, rebuilt from a new card by FSRS itself (in time order)."""
     first = min(moment for moment, _ in reviews)

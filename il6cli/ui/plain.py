@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from typing import TYPE_CHECKING
 
+from ..course.markdown import blocks
 from ..course.model import Course, Section, Topic
 
 if TYPE_CHECKING:
     from ..progress.stats import Stats
 
 WIDTH = 80
-LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
 
 
 def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
@@ -25,34 +24,17 @@ def _wrap(text: str, indent: str = "") -> str:
     """Reflow Markdown prose to 80 columns: paragraphs filled, list items filled under their marker, table rows
     left as written."""
     out = []
-    for paragraph in text.strip().split("\n\n"):
-        lines = paragraph.splitlines()
-        if any(line.lstrip().startswith("|") for line in lines):
-            out.append("\n".join(indent + line for line in lines))
-        elif any(LIST_ITEM.match(line) for line in lines):
-            out.append("\n".join(_fill_item(item, indent) for item in _list_items(lines)))
+    for block in blocks(text):
+        if block.kind == "table":
+            out.append("\n".join(indent + row for row in block.rows))
+        elif block.kind == "list":
+            lines = [_fill(block.text, indent, indent)] if block.text else []
+            for item in block.items:
+                lines.append(_fill(item.text, indent + item.marker + " ", indent + " " * (len(item.marker) + 1)))
+            out.append("\n".join(lines))
         else:
-            out.append(_fill(" ".join(lines), initial_indent=indent, subsequent_indent=indent))
+            out.append(_fill(block.text, initial_indent=indent, subsequent_indent=indent))
     return "\n\n".join(out)
-
-
-def _list_items(lines: list[str]) -> list[str]:
-    """Join each list item's continuation lines to it (a line before the first marker is an item of its own)."""
-    items: list[str] = []
-    for line in lines:
-        if LIST_ITEM.match(line) or not items:
-            items.append(line.strip())
-        else:
-            items[-1] += " " + line.strip()
-    return items
-
-
-def _fill_item(item: str, indent: str) -> str:
-    marker = LIST_ITEM.match(item)
-    if not marker:
-        return _fill(item, indent, indent)
-    hang = indent + " " * len(marker.group(0).lstrip())
-    return _fill(item[marker.end():], indent + marker.group(0).lstrip(), hang)
 
 
 def section_text(section: Section, course: Course) -> str:

@@ -11,11 +11,13 @@ import re
 from rich.console import RenderableType
 from rich.text import Text
 
-MARKDOWN_SYNTAX = re.compile(r"\*\*|__|`|^\s*([-*+]|\d+\.)\s|^#|\[.+\]\(", re.MULTILINE)
+from ..course.markdown import LIST_ITEM
+
+MARKDOWN_SYNTAX = re.compile(r"\*\*|__|`|^#|\[.+\]\(", re.MULTILINE)  # inline marks; lists: see LIST_ITEM
 
 
 def prose(text: str) -> RenderableType:
-    if MARKDOWN_SYNTAX.search(text):
+    if MARKDOWN_SYNTAX.search(text) or any(LIST_ITEM.match(line) for line in text.splitlines()):
         from rich.markdown import Markdown
 
         return Markdown(text)

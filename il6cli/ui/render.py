@@ -13,7 +13,7 @@ from ..course.model import Course, Section, Topic
 from .prose import prose
 
 
-def section_view(section: Section, course: Course, read: dict[str, str] | None = None) -> RenderableType:
+def section_view(section: Section, course: Course) -> RenderableType:
     parts: list[RenderableType] = [
         Text(f"Section {section.number} of {len(course.sections)}", style="dim"),
         Text(section.title, style="bold cyan"),
@@ -102,11 +102,3 @@ def sections_table(course: Course, read: dict[str, str], current: str | None = N
         table.add_row("▶" if section.id == current else ("✓" if done else ""), str(section.number),
                       section.id, section.title, read[section.id][:10] if done else "")
     return table
-
-
-def topic_choices(topics: list[Topic]) -> RenderableType:
-    text = Text()
-    for topic in topics:
-        text.append(f"  il6 explain {topic.id}", style="green")
-        text.append(f"   {topic.title}\n")
-    return text
