@@ -11,31 +11,44 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
-
 from il6cli.store import Store, iso
 
 TYPES = ["multiple_choice", "true_false", "typed", "recall"]
 
 
-def course(directory: Path, sections: int, questions_per_section: int, topics_per_section: int) -> list[
-        tuple[str, str]]:
+def course(
+    directory: Path, sections: int, questions_per_section: int, topics_per_section: int
+) -> list[tuple[str, str]]:
     directory.mkdir(parents=True, exist_ok=True)
     ids: list[tuple[str, str]] = []
     for number in range(1, sections + 1):
         sid = f"s{number:03}"
-        topics = [{"id": f"{sid}-t{t:02}", "title": f"Topic {t} of section {number}",
-                   "aliases": [f"alias {number} {t}"], "explanation": "An explanation of some length. " * 12,
-                   "related": [f"{sid}-t{(t + 1) % topics_per_section:02}"], "refs": ["r1"]}
-                  for t in range(topics_per_section)]
+        topics = [
+            {
+                "id": f"{sid}-t{t:02}",
+                "title": f"Topic {t} of section {number}",
+                "aliases": [f"alias {number} {t}"],
+                "explanation": "An explanation of some length. " * 12,
+                "related": [f"{sid}-t{(t + 1) % topics_per_section:02}"],
+                "refs": ["r1"],
+            }
+            for t in range(topics_per_section)
+        ]
         questions = []
         for q in range(questions_per_section):
             kind = TYPES[q % 4]
-            question = {"id": f"{sid}-q{q:03}", "type": kind, "topic": topics[q % topics_per_section]["id"],
-                        "prompt": f"Question {q} of section {number}: what is the answer?",
-                        "explanation": "Because the explanation says so, at some length. " * 3}
+            question = {
+                "id": f"{sid}-q{q:03}",
+                "type": kind,
+                "topic": topics[q % topics_per_section]["id"],
+                "prompt": f"Question {q} of section {number}: what is the answer?",
+                "explanation": "Because the explanation says so, at some length. " * 3,
+            }
             if kind == "multiple_choice":
-                question |= {"choices": ["first choice", "second choice", "third choice", "fourth"],
-                             "answer": "second choice"}
+                question |= {
+                    "choices": ["first choice", "second choice", "third choice", "fourth"],
+                    "answer": "second choice",
+                }
             elif kind == "true_false":
                 question["answer"] = q % 8 < 4
             elif kind == "typed":
@@ -44,12 +57,17 @@ def course(directory: Path, sections: int, questions_per_section: int, topics_pe
                 question["answer"] = "A model answer of a sentence or two."
             questions.append(question)
             ids.append((question["id"], sid))
-        section = {"id": sid, "number": number, "title": f"Section {number}", "objectives": ["Learn it."],
-                   "summary": "A summary paragraph. " * 40,
-                   "facts": [{"text": f"Fact {f}.", "refs": ["r1"]} for f in range(8)],
-                   "topics": topics, "questions": questions,
-                   "references": {"r1": {"authors": "Author A", "year": 2020, "title": "A paper",
-                                         "source": "J Bench 1:1-2"}}}
+        section = {
+            "id": sid,
+            "number": number,
+            "title": f"Section {number}",
+            "objectives": ["Learn it."],
+            "summary": "A summary paragraph. " * 40,
+            "facts": [{"text": f"Fact {f}.", "refs": ["r1"]} for f in range(8)],
+            "topics": topics,
+            "questions": questions,
+            "references": {"r1": {"authors": "Author A", "year": 2020, "title": "A paper", "source": "J Bench 1:1-2"}},
+        }
         (directory / f"{number:03}-{sid}.yaml").write_text(yaml.safe_dump(section, sort_keys=False))
     return ids
 
@@ -63,10 +81,30 @@ def progress(path: Path, ids: list[tuple[str, str]], reviews: int, now: datetime
     for question_id, section_id in ids:
         stability = rng.uniform(0.5, 120)
         due = now + timedelta(days=rng.uniform(-20, 60))
-        card = {"card_id": rng.randrange(10**12), "state": 2, "step": None, "stability": stability,
-                "difficulty": rng.uniform(1, 10), "due": due.isoformat(), "last_review": now.isoformat()}
-        cards.append((question_id, section_id, iso(due), 2, stability, card["difficulty"], iso(now), 10, 1,
-                      iso(now - timedelta(days=700)), json.dumps(card)))
+        card = {
+            "card_id": rng.randrange(10**12),
+            "state": 2,
+            "step": None,
+            "stability": stability,
+            "difficulty": rng.uniform(1, 10),
+            "due": due.isoformat(),
+            "last_review": now.isoformat(),
+        }
+        cards.append(
+            (
+                question_id,
+                section_id,
+                iso(due),
+                2,
+                stability,
+                card["difficulty"],
+                iso(now),
+                10,
+                1,
+                iso(now - timedelta(days=700)),
+                json.dumps(card),
+            )
+        )
     db.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
     start = now - timedelta(days=730)
     step = timedelta(days=730) / reviews
@@ -78,9 +116,12 @@ def progress(path: Path, ids: list[tuple[str, str]], reviews: int, now: datetime
             moment = iso(start + step * index)
             yield (question_id, section_id, rating, int(rating > 1), "x", moment, 5000, 0, "{}", 2, moment[:10])
 
-    db.executemany("""INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
+    db.executemany(
+        """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
                       duration_ms, cram, card_before, state_before, day)
-                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows())
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        rows(),
+    )
     db.commit()
     db.close()
 

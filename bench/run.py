@@ -45,16 +45,18 @@ def run_piped(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
 def run_until(argv: list[str], env: dict[str, str], marker: re.Pattern[str] | str) -> tuple[float, int]:
     """Seconds until `marker` appears in a pseudo-terminal (what a user waits for); memory not measured."""
     start = time.perf_counter()
-    child = pexpect.spawn(argv[0], argv[1:], env={**env, "TERM": "xterm"}, encoding="utf-8", timeout=60,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(
+        argv[0], argv[1:], env={**env, "TERM": "xterm"}, encoding="utf-8", timeout=60, dimensions=(40, 100)
+    )
     child.expect(marker)
     elapsed = time.perf_counter() - start
     child.terminate(force=True)
     return elapsed, 0
 
 
-def median_pair(measure: Callable[[], tuple[float, int]], floor: Callable[[], tuple[float, int]], runs: int
-                ) -> tuple[tuple[float, int], tuple[float, int]]:
+def median_pair(
+    measure: Callable[[], tuple[float, int]], floor: Callable[[], tuple[float, int]], runs: int
+) -> tuple[tuple[float, int], tuple[float, int]]:
     measure(), floor()  # warm-up: page cache, .pyc files, the course cache
     ours, base = [], []
     for _ in range(runs):
@@ -94,13 +96,20 @@ def main() -> None:
     rows, small_times = [], {}
     for label, argv in commands:
         (ours, our_mem), (base, base_mem) = median_pair(
-            lambda a=argv: run_piped([IL6, *a], env), lambda: run_piped(floor, env), args.runs)  # type: ignore[misc]
+            lambda a=argv: run_piped([IL6, *a], env), lambda: run_piped(floor, env), args.runs
+        )  # type: ignore[misc]
         small_times[label] = ours
         rows.append((label, ours, base, our_mem, base_mem, "floor"))
-        print(f"{label:32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x floor   {our_mem / 1024:5.1f} MB "
-              f"(floor {base_mem / 1024:.1f} MB)", flush=True)
-    (ours, _), (base, _) = median_pair(lambda: run_until([IL6, "quiz", "--seed", "1"], env, FIRST_QUESTION),
-                                       lambda: run_until(floor_quiz, env, "Pick one"), args.runs)
+        print(
+            f"{label:32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x floor   {our_mem / 1024:5.1f} MB "
+            f"(floor {base_mem / 1024:.1f} MB)",
+            flush=True,
+        )
+    (ours, _), (base, _) = median_pair(
+        lambda: run_until([IL6, "quiz", "--seed", "1"], env, FIRST_QUESTION),
+        lambda: run_until(floor_quiz, env, "Pick one"),
+        args.runs,
+    )
     small_times["il6 quiz (to first question)"] = ours
     rows.append(("il6 quiz (to first question)", ours, base, 0, 0, "quiz floor"))
     print(f"{'il6 quiz (to first question)':32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x quiz floor", flush=True)
@@ -116,8 +125,10 @@ def main() -> None:
         content = ["--content", str(args.scale_dir / "content")]
         for label, argv in [*commands[1:], ("il6 quiz (to first question)", ["quiz"])]:
             if argv[0] == "quiz":
-                samples = [run_until([IL6, "quiz", "--seed", "1", *content], scale_env, FIRST_QUESTION)
-                           for _ in range(args.runs + 1)][1:]
+                samples = [
+                    run_until([IL6, "quiz", "--seed", "1", *content], scale_env, FIRST_QUESTION)
+                    for _ in range(args.runs + 1)
+                ][1:]
             else:
                 target = [IL6, *argv, *(["/dev/null"] if False else []), *content]
                 if argv[0] == "explain":
@@ -133,15 +144,22 @@ def main() -> None:
 
 
 def course_load_ms() -> float:
-    script = ("import time\nfrom il6cli.content import load_course, default_content_dir\n"
-              "d = default_content_dir(); load_course(d); s = []\n"
-              "for _ in range(21):\n    t = time.perf_counter(); load_course(d); s.append(time.perf_counter() - t)\n"
-              "print(sorted(s)[10] * 1000)")
+    script = (
+        "import time\nfrom il6cli.content import load_course, default_content_dir\n"
+        "d = default_content_dir(); load_course(d); s = []\n"
+        "for _ in range(21):\n    t = time.perf_counter(); load_course(d); s.append(time.perf_counter() - t)\n"
+        "print(sorted(s)[10] * 1000)"
+    )
     return float(subprocess.run([PY, "-c", script], capture_output=True, text=True, check=True).stdout)
 
 
-def write_results(path: Path, rows: list[tuple[str, float, float, int, int, str]],
-                  scale_rows: list[tuple[str, float, float, int]], load_ms: float, runs: int) -> None:
+def write_results(
+    path: Path,
+    rows: list[tuple[str, float, float, int, int, str]],
+    scale_rows: list[tuple[str, float, float, int]],
+    load_ms: float,
+    runs: int,
+) -> None:
     cpu = platform.processor() or platform.machine()
     lines = [
         "# Benchmark results",
@@ -160,39 +178,58 @@ def write_results(path: Path, rows: list[tuple[str, float, float, int, int, str]
         "| command | wall | floor | ratio | target | peak memory | floor memory |",
         "|---|---|---|---|---|---|---|",
     ]
-    targets = {"il6 explain gp130": 1.10, "il6 learn signaling --plain": 1.10, "il6 topics": 1.10,
-               "il6 quiz (to first question)": 1.15}
+    targets = {
+        "il6 explain gp130": 1.10,
+        "il6 learn signaling --plain": 1.10,
+        "il6 topics": 1.10,
+        "il6 quiz (to first question)": 1.15,
+    }
     for label, ours, base, mem, base_mem, _ in rows:
         target = targets.get(label)
         verdict = "" if target is None else (f"≤ {target:.2f} ✓" if ours / base <= target else f"≤ {target:.2f} ✗")
         memory = f"{mem / 1024:.1f} MB" if mem else "n/a (pty)"
         floor_memory = f"{base_mem / 1024:.1f} MB" if base_mem else "n/a"
-        lines.append(f"| `{label}` | {ours * 1000:.0f} ms | {base * 1000:.0f} ms | {ours / base:.2f}× | {verdict} | "
-                     f"{memory} | {floor_memory} |")
-    lines += ["", f"Loading the installed course (cached, in-process median of 21): **{load_ms:.1f} ms** "
-              "(target < 10 ms).", ""]
+        lines.append(
+            f"| `{label}` | {ours * 1000:.0f} ms | {base * 1000:.0f} ms | {ours / base:.2f}× | {verdict} | "
+            f"{memory} | {floor_memory} |"
+        )
+    lines += [
+        "",
+        f"Loading the installed course (cached, in-process median of 21): **{load_ms:.1f} ms** (target < 10 ms).",
+        "",
+    ]
     if scale_rows:
-        lines += ["## Scale: 10,000 questions in 100 sections, 1,000,000 reviews over 10,000 cards", "",
-                  "Generated by `bench/generate.py`; the same commands as ratios to the small case above.", "",
-                  "| command | scale wall | small wall | ratio | peak memory |", "|---|---|---|---|---|"]
+        lines += [
+            "## Scale: 10,000 questions in 100 sections, 1,000,000 reviews over 10,000 cards",
+            "",
+            "Generated by `bench/generate.py`; the same commands as ratios to the small case above.",
+            "",
+            "| command | scale wall | small wall | ratio | peak memory |",
+            "|---|---|---|---|---|",
+        ]
         for label, wall, small, mem in scale_rows:
             memory = f"{mem / 1024:.1f} MB" if mem else "n/a (pty)"
-            lines.append(f"| `{label}` | {wall * 1000:.0f} ms | {small * 1000:.0f} ms | {wall / small:.2f}× | "
-                         f"{memory} |")
-    lines += ["", "## Notes", "",
-              "- Where the quiz's time goes beyond its floor (cProfile, `python -X importtime`): il6's own modules "
-              "(~10 ms: the store with sqlite3, the scheduler, the quiz UI), opening `progress.db` and planning the "
-              "session (~5 ms), and loading the course from its cache (~1 ms). Typer builds a Pydantic adapter "
-              "for each of `il6 quiz`'s options; after the first (which the floor pays too) each costs ~0.1 ms.",
-              "- `il6 explain`, `learn --plain` and `topics` import neither questionary, fsrs, sqlite3 nor yaml "
-              "once the course is cached (a test checks this); `--help` is below the floor because it builds no "
-              "rich Console of its own.",
-              "- `il6 validate` always parses the YAML (authors want their files checked, not a cache), so it "
-              "scales with the course: ~0.5 s of parsing and validating for 10,000 questions.",
-              "- At scale, `il6 stats` reads per-day totals that triggers keep up to date and aggregates the "
-              "10,000 cards in SQL; the million-row log is never scanned. The quiz selects due cards through "
-              "the index on `due`.",
-              "- Figures move by a few per cent between runs on this 2-core machine; compare ratios from one run."]
+            lines.append(
+                f"| `{label}` | {wall * 1000:.0f} ms | {small * 1000:.0f} ms | {wall / small:.2f}× | {memory} |"
+            )
+    lines += [
+        "",
+        "## Notes",
+        "",
+        "- Where the quiz's time goes beyond its floor (cProfile, `python -X importtime`): il6's own modules "
+        "(~10 ms: the store with sqlite3, the scheduler, the quiz UI), opening `progress.db` and planning the "
+        "session (~5 ms), and loading the course from its cache (~1 ms). Typer builds a Pydantic adapter "
+        "for each of `il6 quiz`'s options; after the first (which the floor pays too) each costs ~0.1 ms.",
+        "- `il6 explain`, `learn --plain` and `topics` import neither questionary, fsrs, sqlite3 nor yaml "
+        "once the course is cached (a test checks this); `--help` is below the floor because it builds no "
+        "rich Console of its own.",
+        "- `il6 validate` always parses the YAML (authors want their files checked, not a cache), so it "
+        "scales with the course: ~0.5 s of parsing and validating for 10,000 questions.",
+        "- At scale, `il6 stats` reads per-day totals that triggers keep up to date and aggregates the "
+        "10,000 cards in SQL; the million-row log is never scanned. The quiz selects due cards through "
+        "the index on `due`.",
+        "- Figures move by a few per cent between runs on this 2-core machine; compare ratios from one run.",
+    ]
     path.write_text("\n".join(lines) + "\n")
     print(f"wrote {path}")
 

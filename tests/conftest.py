@@ -20,6 +20,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("IL6_CONTENT", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
+    # prompt_toolkit otherwise asks the terminal for the cursor position and waits for an answer that a
+    # pseudo-terminal never gives: seconds per prompt, no difference to what the test sees
+    monkeypatch.setenv("PROMPT_TOOLKIT_NO_CPR", "1")
     return data
 
 

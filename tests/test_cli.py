@@ -76,8 +76,13 @@ def test_topics_plain_and_json(runner: CliRunner) -> None:
     code, out, _ = run(runner, "topics", *FIX)
     assert code == 0 and "1. Basics of the demo subject [basics]" in out and "tocilizumab" in out
     code, out, _ = run(runner, "topics", *FIX, "--json")
-    assert [t["id"] for t in json.loads(out)] == ["alpha-receptor", "beta-chain", "trans-signaling",
-                                                  "c-reactive-protein", "tocilizumab"]
+    assert [t["id"] for t in json.loads(out)] == [
+        "alpha-receptor",
+        "beta-chain",
+        "trans-signaling",
+        "c-reactive-protein",
+        "tocilizumab",
+    ]
 
 
 def test_validate_counts_a_good_course(runner: CliRunner) -> None:
@@ -165,7 +170,7 @@ def test_quiz_answers_graded_and_stored(runner: CliRunner, home: Path) -> None:
         lines = []
         for question in planned:
             if question.type.value == "multiple_choice":
-                lines.append(str(session.shuffled_choices(question).index(question.answer) + 1))
+                lines.append(str(session.shuffled_choices(question).index(str(question.answer)) + 1))
             else:
                 lines.append(ANSWERS_BY_PROMPT[question.prompt])
     code, out, err = run(runner, "quiz", *FIX, "--seed", "5", stdin="\n".join(lines) + "\n")

@@ -20,8 +20,13 @@ IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
 
 def test_topic_ids_for_a_prefix() -> None:
     assert topic_ids("tr", FIXTURE_COURSE) == [("trans-signaling", "Trans-signaling")]
-    assert [i for i, _ in topic_ids("", FIXTURE_COURSE)] == ["alpha-receptor", "beta-chain", "trans-signaling",
-                                                             "c-reactive-protein", "tocilizumab"]
+    assert [i for i, _ in topic_ids("", FIXTURE_COURSE)] == [
+        "alpha-receptor",
+        "beta-chain",
+        "trans-signaling",
+        "c-reactive-protein",
+        "tocilizumab",
+    ]
     assert [i for i, _ in topic_ids("TO", FIXTURE_COURSE)] == ["tocilizumab"]
     assert [i for i, _ in topic_ids("trans sig", FIXTURE_COURSE)] == ["trans-signaling"]
     assert [i for i, _ in topic_ids("chain", FIXTURE_COURSE)] == ["beta-chain"]  # no prefix match: contains
@@ -30,8 +35,10 @@ def test_topic_ids_for_a_prefix() -> None:
 
 def test_section_ids_for_a_prefix() -> None:
     assert section_ids("s", FIXTURE_COURSE) == [("signaling", "2. Signaling in the demo")]
-    assert section_ids("", FIXTURE_COURSE) == [("basics", "1. Basics of the demo subject"),
-                                               ("signaling", "2. Signaling in the demo")]
+    assert section_ids("", FIXTURE_COURSE) == [
+        ("basics", "1. Basics of the demo subject"),
+        ("signaling", "2. Signaling in the demo"),
+    ]
 
 
 def test_completion_of_the_shipped_course() -> None:
@@ -40,8 +47,9 @@ def test_completion_of_the_shipped_course() -> None:
     assert [i for i, _ in section_ids("ov")] == ["overview"]
 
 
-def test_a_missing_or_broken_course_completes_to_nothing(tmp_path: Path, course_dir: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_or_broken_course_completes_to_nothing(
+    tmp_path: Path, course_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert topic_ids("tr", tmp_path / "nowhere") == []
     (course_dir / "01-basics.yaml").write_text("id: [unclosed\n")
     assert topic_ids("tr", course_dir) == [] and section_ids("b", course_dir) == []
@@ -56,27 +64,55 @@ def complete(env: dict[str, str]) -> str:
 
 
 def test_bash_completes_topic_ids_for_il6_explain() -> None:
-    out = complete({"_IL6_COMPLETE": "complete_bash", "COMP_WORDS": "il6 explain tr", "COMP_CWORD": "2",
-                    "IL6_CONTENT": str(FIXTURE_COURSE)})
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_bash",
+            "COMP_WORDS": "il6 explain tr",
+            "COMP_CWORD": "2",
+            "IL6_CONTENT": str(FIXTURE_COURSE),
+        }
+    )
     assert out.split() == ["trans-signaling"]
 
 
 def test_zsh_completes_section_ids_for_quiz_section_with_titles() -> None:
-    out = complete({"_IL6_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "il6 quiz --section s",
-                    "IL6_CONTENT": str(FIXTURE_COURSE)})
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_zsh",
+            "_TYPER_COMPLETE_ARGS": "il6 quiz --section s",
+            "IL6_CONTENT": str(FIXTURE_COURSE),
+        }
+    )
     assert '"signaling":"2. Signaling in the demo"' in out and "basics" not in out
 
 
 def test_fish_completes_learn_and_export_sections_from_the_content_option() -> None:
-    out = complete({"_IL6_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args",
-                    "_TYPER_COMPLETE_ARGS": f"il6 learn --content {FIXTURE_COURSE} "})
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            "_TYPER_COMPLETE_ARGS": f"il6 learn --content {FIXTURE_COURSE} ",
+        }
+    )
     assert out.splitlines() == ["basics\t1. Basics of the demo subject", "signaling\t2. Signaling in the demo"]
-    out = complete({"_IL6_COMPLETE": "complete_bash", "COMP_WORDS": "il6 export anki --section b", "COMP_CWORD": "4",
-                    "IL6_CONTENT": str(FIXTURE_COURSE)})
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_bash",
+            "COMP_WORDS": "il6 export anki --section b",
+            "COMP_CWORD": "4",
+            "IL6_CONTENT": str(FIXTURE_COURSE),
+        }
+    )
     assert out.split() == ["basics"]
 
 
 def test_completion_with_a_broken_course_prints_nothing(tmp_path: Path) -> None:
-    out = complete({"_IL6_COMPLETE": "complete_bash", "COMP_WORDS": "il6 explain tr", "COMP_CWORD": "2",
-                    "IL6_CONTENT": str(tmp_path / "nowhere")})
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_bash",
+            "COMP_WORDS": "il6 explain tr",
+            "COMP_CWORD": "2",
+            "IL6_CONTENT": str(tmp_path / "nowhere"),
+        }
+    )
     assert out.strip() == ""

@@ -56,8 +56,9 @@ def test_unknown_and_missing_fields_are_all_reported_with_lines(course_dir: Path
     edit(course_dir / "01-basics.yaml", "    title: Beta chain\n", "")
     found = problems_of(course_dir)
     path = course_dir / "01-basics.yaml"
-    assert (f"{path}:27: topics[1].aliasses: unknown field (known: id, title, aliases, explanation, related, refs, "
-            "as_of)") in found
+    assert (
+        f"{path}:27: topics[1].aliasses: unknown field (known: id, title, aliases, explanation, related, refs, as_of)"
+    ) in found
     assert f"{path}:26: topics[1].title: is required" in found
 
 
@@ -96,8 +97,9 @@ def test_multiple_choice_rules(course_dir: Path) -> None:
     edit(course_dir / "01-basics.yaml", "    answer: Alpha receptor", "    answer: Delta receptor")
     edit(course_dir / "02-signaling.yaml", "choices: [Liver, Spleen]", "choices: [Liver]")
     found = problems_of(course_dir)
-    assert f"{course_dir / '01-basics.yaml'}:38: questions[0].answer: 'Delta receptor' is not one of the choices" \
-        in found
+    assert (
+        f"{course_dir / '01-basics.yaml'}:38: questions[0].answer: 'Delta receptor' is not one of the choices" in found
+    )
     assert f"{course_dir / '02-signaling.yaml'}:37: questions[1].choices: has 1; a question needs 2-6" in found
 
 
@@ -155,17 +157,28 @@ def test_a_corrupt_cache_is_ignored(course_dir: Path, home: Path) -> None:
 
 def test_a_course_manifest_names_the_course_and_a_newer_format_is_refused(course_dir: Path) -> None:
     manifest = course_dir / "course.yaml"
-    manifest.write_text("format_version: 1\ntitle: Receptors for beginners\nshort_name: receptors\n"
-                        "version: '2.1'\nreviewed: 2026-11-30\n", encoding="utf-8")
+    manifest.write_text(
+        "format_version: 1\ntitle: Receptors for beginners\nshort_name: receptors\n"
+        "version: '2.1'\nreviewed: 2026-11-30\n",
+        encoding="utf-8",
+    )
     course = load_course(course_dir, use_cache=False)
-    assert (course.manifest.title, course.manifest.short_name, course.manifest.version,
-            course.manifest.reviewed) == ("Receptors for beginners", "receptors", "2.1", "2026-11-30")
+    assert (course.manifest.title, course.manifest.short_name, course.manifest.version, course.manifest.reviewed) == (
+        "Receptors for beginners",
+        "receptors",
+        "2.1",
+        "2026-11-30",
+    )
     manifest.write_text("format_version: 9\ntitle: From the future\n", encoding="utf-8")
-    assert problems_of(course_dir) == [f"{manifest}:1: format_version: is 9, but this il6 reads course format 1 at "
-                                       "most (upgrade il6: pip install -U il6)"]
+    assert problems_of(course_dir) == [
+        f"{manifest}:1: format_version: is 9, but this il6 reads course format 1 at "
+        "most (upgrade il6: pip install -U il6)"
+    ]
     manifest.write_text("title: Fine\ncolour: blue\n", encoding="utf-8")
-    assert problems_of(course_dir) == [f"{manifest}:2: colour: unknown field (known: format_version, title, "
-                                       "short_name, version, reviewed, welcome, closing)"]
+    assert problems_of(course_dir) == [
+        f"{manifest}:2: colour: unknown field (known: format_version, title, "
+        "short_name, version, reviewed, welcome, closing)"
+    ]
 
 
 def test_a_folder_without_a_manifest_gets_a_generic_title() -> None:

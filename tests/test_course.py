@@ -12,8 +12,21 @@ from il6cli.course.model import Course, QuestionType
 from il6cli.course.normalize import normalize
 from il6cli.course.search import TopicIndex
 
-REQUIRED_SECTIONS = ["overview", "functions", "signaling", "sources", "inflammation", "insulin", "adipose",
-                     "liver", "exercise", "cardiovascular", "conditions", "research", "big-picture"]
+REQUIRED_SECTIONS = [
+    "overview",
+    "functions",
+    "signaling",
+    "sources",
+    "inflammation",
+    "insulin",
+    "adipose",
+    "liver",
+    "exercise",
+    "cardiovascular",
+    "conditions",
+    "research",
+    "big-picture",
+]
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ def test_a_study_day_starts_at_four_in_the_morning_local_time() -> None:
 def test_new_questions_per_day_follow_the_local_day(tmp_path: Path) -> None:
     course = load_course(FIXTURE_COURSE)
     with Store.open(tmp_path / "p.db") as store:
+
         def session() -> Session:
             return Session(course, store, Settings(new_per_day=2), random.Random(1), PACIFIC)
 

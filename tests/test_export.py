@@ -63,8 +63,9 @@ def export_apkg(course_dir: Path, path: Path, now: datetime, sections: tuple[str
         anki_export.write(package, path, now)
 
 
-def test_anki_imports_the_package_with_every_note_field_and_tag(runner: CliRunner, tmp_path: Path,
-                                                                collection: Collection) -> None:
+def test_anki_imports_the_package_with_every_note_field_and_tag(
+    runner: CliRunner, tmp_path: Path, collection: Collection
+) -> None:
     target = tmp_path / "course.apkg"
     code, out, err = run(runner, "export", "anki", "-o", str(target), *FIX)
     assert (code, out) == (0, "")
@@ -73,8 +74,15 @@ def test_anki_imports_the_package_with_every_note_field_and_tag(runner: CliRunne
     log = import_apkg(collection, target)
     assert len(log.new) == 7 and not log.updated
     notes = notes_by_id(collection)
-    assert sorted(notes) == ["basics-01", "basics-02", "basics-03", "basics-04", "signaling-01", "signaling-02",
-                             "signaling-03"]
+    assert sorted(notes) == [
+        "basics-01",
+        "basics-02",
+        "basics-03",
+        "basics-04",
+        "signaling-01",
+        "signaling-02",
+        "signaling-03",
+    ]
 
     mc = notes["basics-01"]
     assert mc.note_type()["name"] == "il6 question"
@@ -97,8 +105,11 @@ def test_anki_imports_the_package_with_every_note_field_and_tag(runner: CliRunne
 
     typed = notes["basics-03"]
     assert typed.note_type()["name"] == "il6 typed answer"
-    assert (typed["Prompt"], typed["Answer"], typed["Accepted"]) == ("Which chain signals inside the cell?",
-                                                                    "beta chain", "BC")
+    assert (typed["Prompt"], typed["Answer"], typed["Accepted"]) == (
+        "Which chain signals inside the cell?",
+        "beta chain",
+        "BC",
+    )
     assert "[[type:Answer]]" in typed.cards()[0].question()  # Anki's type-in box
 
     recall = notes["basics-04"]
@@ -112,8 +123,9 @@ def test_anki_imports_the_package_with_every_note_field_and_tag(runner: CliRunne
     assert {"il6", "il6::01 Basics of the demo subject", "il6::02 Signaling in the demo"} <= names
 
 
-def test_a_newer_export_reimported_updates_the_notes_instead_of_duplicating(tmp_path: Path, course_dir: Path,
-                                                                           collection: Collection) -> None:
+def test_a_newer_export_reimported_updates_the_notes_instead_of_duplicating(
+    tmp_path: Path, course_dir: Path, collection: Collection
+) -> None:
     first = tmp_path / "first.apkg"
     export_apkg(course_dir, first, T1)
     assert len(import_apkg(collection, first).new) == 7
@@ -121,8 +133,11 @@ def test_a_newer_export_reimported_updates_the_notes_instead_of_duplicating(tmp_
     card_ids = {qid: note.cards()[0].id for qid, note in before.items()}
 
     path = course_dir / "01-basics.yaml"
-    path.write_text(path.read_text().replace("The alpha receptor is the binding subunit.",
-                                             "The alpha receptor is the subunit that binds."))
+    path.write_text(
+        path.read_text().replace(
+            "The alpha receptor is the binding subunit.", "The alpha receptor is the subunit that binds."
+        )
+    )
     second = tmp_path / "second.apkg"
     export_apkg(course_dir, second, T2)
     log = import_apkg(collection, second)
@@ -143,12 +158,14 @@ def test_section_filter_exports_one_subdeck(tmp_path: Path, collection: Collecti
     assert sorted(notes_by_id(collection)) == ["signaling-01", "signaling-02", "signaling-03"]
 
 
-def test_a_prompt_with_a_blank_becomes_a_cloze_and_text_is_escaped(tmp_path: Path, course_dir: Path,
-                                                                  collection: Collection) -> None:
+def test_a_prompt_with_a_blank_becomes_a_cloze_and_text_is_escaped(
+    tmp_path: Path, course_dir: Path, collection: Collection
+) -> None:
     path = course_dir / "01-basics.yaml"
     text = path.read_text()
-    text = text.replace("prompt: Which chain signals inside the cell?",
-                        'prompt: "The ___ signals inside the cell (2 < 3 & 4 > 1)."')
+    text = text.replace(
+        "prompt: Which chain signals inside the cell?", 'prompt: "The ___ signals inside the cell (2 < 3 & 4 > 1)."'
+    )
     text = text.replace("prompt: Which receptor binds the ligand?", "prompt: Which receptor binds <b>the</b> ligand?")
     path.write_text(text)
     target = tmp_path / "cloze.apkg"
@@ -167,8 +184,10 @@ def test_a_prompt_with_a_blank_becomes_a_cloze_and_text_is_escaped(tmp_path: Pat
 
 def test_markdown_in_explanations_becomes_html() -> None:
     html = anki_export.to_html("A **bold** and *italic* `code` <tag>.\n\nThese:\n\n- one\n- two\n  continued")
-    assert html == ("<p>A <b>bold</b> and <i>italic</i> <code>code</code> &lt;tag&gt;.</p><p>These:</p>"
-                    "<ul><li>one</li><li>two continued</li></ul>")
+    assert html == (
+        "<p>A <b>bold</b> and <i>italic</i> <code>code</code> &lt;tag&gt;.</p><p>These:</p>"
+        "<ul><li>one</li><li>two continued</li></ul>"
+    )
 
 
 def test_the_shipped_course_exports_every_question(tmp_path: Path, collection: Collection) -> None:
@@ -220,14 +239,14 @@ def handout_checks(course: Course, text: str) -> None:
             assert one_line(question.explanation) not in questions
 
 
-def test_markdown_handout_renders_every_section_then_questions_then_answers(runner: CliRunner,
-                                                                           tmp_path: Path) -> None:
+def test_markdown_handout_renders_every_section_then_questions_then_answers(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "il6.md"
     code, out, err = run(runner, "export", "markdown", "-o", str(target))
     assert (code, out, err) == (0, "", f"Wrote {target}: 13 sections.\n")
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# Interleukin-6 in metabolic disease\n\n## Contents\n\n"
-                           "1. [What IL-6 is](#1-what-il-6-is)\n")
+    assert text.startswith(
+        "# Interleukin-6 in metabolic disease\n\n## Contents\n\n1. [What IL-6 is](#1-what-il-6-is)\n"
+    )
     handout_checks(load_course(default_content_dir()), text)
 
 
@@ -237,7 +256,7 @@ def test_markdown_to_stdout_with_a_title_and_one_section(runner: CliRunner) -> N
     assert out.startswith("# Demo\n")
     assert "## 2. Signaling in the demo" in out and "Basics of the demo subject" not in out
     assert "**2.1** Trans-signaling uses a soluble receptor. (true or false?)" in out
-    assert "**2.1** True — The soluble receptor is what makes it \"trans\"." in out
+    assert '**2.1** True — The soluble receptor is what makes it "trans".' in out
     assert "**2.3** tocilizumab — Tocilizumab blocks the receptor." in out
     shown = choice_order(next(q for q in load_course(FIXTURE_COURSE).questions if q.id == "signaling-02"))
     letter = "ab"[shown.index("Liver")]
@@ -259,7 +278,12 @@ def test_csv_round_trips_through_the_csv_module(runner: CliRunner, tmp_path: Pat
     for row, question in zip(rows, course.questions, strict=True):
         section = course.section(question.section_id)
         assert (row["id"], row["section"], row["section_title"], row["topic"], row["type"]) == (
-            question.id, section.id, section.title, question.topic_id, question.type.value)
+            question.id,
+            section.id,
+            section.title,
+            question.topic_id,
+            question.type.value,
+        )
         assert row["prompt"] == one_line(question.prompt)
         assert row["explanation"] == one_line(question.explanation)
         assert row["choices"].split("\n") == choice_order(question) if question.choices else row["choices"] == ""
@@ -276,16 +300,35 @@ def test_csv_to_stdout_is_the_same_text(runner: CliRunner, tmp_path: Path) -> No
     assert result.stdout_bytes == target.read_bytes()  # bytes: the runner's text would fold CRLF into LF
     out = result.stdout_bytes.decode("utf-8")
     rows = list(csv.reader(io.StringIO(out, newline="")))
-    assert rows[0] == ["id", "section", "section_title", "topic", "type", "prompt", "choices", "answer", "accepted",
-                       "explanation"]
+    assert rows[0] == [
+        "id",
+        "section",
+        "section_title",
+        "topic",
+        "type",
+        "prompt",
+        "choices",
+        "answer",
+        "accepted",
+        "explanation",
+    ]
     assert rows[1][:2] == ["basics-01", "basics"]
 
 
 # --- help and cost -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [("export", "anki"), ("export", "markdown"), ("export", "csv"),
-                                     ("progress", "export"), ("progress", "import"), ("schema",)])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "anki"),
+        ("export", "markdown"),
+        ("export", "csv"),
+        ("progress", "export"),
+        ("progress", "import"),
+        ("schema",),
+    ],
+)
 def test_new_commands_have_help(runner: CliRunner, command: tuple[str, ...]) -> None:
     code, out, _ = run(runner, *command, "--help")
     assert code == 0 and "Usage: il6 " + " ".join(command) in " ".join(out.split())
@@ -314,8 +357,12 @@ def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -
     il6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
     env = {**os.environ, "TERM": "xterm-256color", "IL6_HOME": str(tmp_path / "home")}
     env.pop("NO_COLOR", None)
-    for args in (["schema"], ["export", "markdown", "-o", "-", *FIX], ["export", "csv", "-o", "-", *FIX],
-                 ["progress", "export", "-o", "-"]):
+    for args in (
+        ["schema"],
+        ["export", "markdown", "-o", "-", *FIX],
+        ["export", "csv", "-o", "-", *FIX],
+        ["progress", "export", "-o", "-"],
+    ):
         child = pexpect.spawn(il6, args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
         out = child.read()
         child.close()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -59,43 +60,68 @@ def assert_one_clear_error(code: int, err: str, *fragments: str) -> None:
 
 # --- content authors' mistakes ---------------------------------------------------------------------------
 
+
 def _replace(name: str, old: str, new: str) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
         path = folder / name
         text = path.read_text()
         assert old in text
         path.write_text(text.replace(old, new, 1))
+
     return mutate
 
 
 def _write(name: str, data: bytes) -> Callable[[Path], None]:
-    return lambda folder: (folder / name).write_bytes(data) and None
+    def write(folder: Path) -> None:
+        (folder / name).write_bytes(data)
+
+    return write
 
 
 AUTHOR_MISTAKES = {
-    "malformed yaml": (_replace("01-basics.yaml", "title: Basics of the demo subject", "title: [oops"),
-                       ["01-basics.yaml:", ": yaml: "]),
-    "tab indentation": (_replace("01-basics.yaml", "  - Name the two", "\t- Name the two"),
-                        ["01-basics.yaml:5: yaml:", "tabs are not allowed"]),
+    "malformed yaml": (
+        _replace("01-basics.yaml", "title: Basics of the demo subject", "title: [oops"),
+        ["01-basics.yaml:", ": yaml: "],
+    ),
+    "tab indentation": (
+        _replace("01-basics.yaml", "  - Name the two", "\t- Name the two"),
+        ["01-basics.yaml:5: yaml:", "tabs are not allowed"],
+    ),
     "not utf-8": (_write("03-latin1.yaml", b"id: x\ntitle: caf\xe9\n"), ["03-latin1.yaml:2: file: is not UTF-8"]),
     "empty file": (_write("03-empty.yaml", b""), ["03-empty.yaml:1: file: is empty"]),
     "a list, not a mapping": (_write("03-list.yaml", b"- id: x\n"), ["03-list.yaml:1: file: must be a mapping"]),
     "unknown and missing fields": (
         _replace("02-signaling.yaml", "title: Signaling in the demo", "titel: Signaling in the demo"),
-        ["02-signaling.yaml:3: titel: unknown field", "02-signaling.yaml:1: title: is required"]),
-    "wrong type": (_replace("01-basics.yaml", "objectives:\n  - Name the two demo receptors.",
-                            "objectives: Name the two demo receptors."),
-                   ["01-basics.yaml:4: objectives: must be a list of non-empty strings, found a string"]),
-    "duplicate id in one file": (_replace("01-basics.yaml", "  - id: basics-02", "  - id: basics-01"),
-                                 ["01-basics.yaml:", "questions[1].id: duplicate question id 'basics-01'"]),
-    "duplicate id across files": (_replace("02-signaling.yaml", "id: signaling\n", "id: basics\n"),
-                                  ["02-signaling.yaml:1: id: duplicate section id 'basics' (also in 01-basics.yaml)"]),
-    "dangling topic": (_replace("02-signaling.yaml", "    topic: tocilizumab", "    topic: nowhere"),
-                       ["02-signaling.yaml:", "questions[2].topic: unknown topic 'nowhere'"]),
-    "answer not a choice": (_replace("02-signaling.yaml", "    answer: Liver", "    answer: Kidney"),
-                            ["questions[1].answer: 'Kidney' is not one of the choices"]),
-    "answer is a list": (_replace("02-signaling.yaml", "    answer: tocilizumab", "    answer: [a, b]"),
-                         ["questions[2].answer: must be text or true/false, found a list"]),
+        ["02-signaling.yaml:3: titel: unknown field", "02-signaling.yaml:1: title: is required"],
+    ),
+    "wrong type": (
+        _replace(
+            "01-basics.yaml",
+            "objectives:\n  - Name the two demo receptors.",
+            "objectives: Name the two demo receptors.",
+        ),
+        ["01-basics.yaml:4: objectives: must be a list of non-empty strings, found a string"],
+    ),
+    "duplicate id in one file": (
+        _replace("01-basics.yaml", "  - id: basics-02", "  - id: basics-01"),
+        ["01-basics.yaml:", "questions[1].id: duplicate question id 'basics-01'"],
+    ),
+    "duplicate id across files": (
+        _replace("02-signaling.yaml", "id: signaling\n", "id: basics\n"),
+        ["02-signaling.yaml:1: id: duplicate section id 'basics' (also in 01-basics.yaml)"],
+    ),
+    "dangling topic": (
+        _replace("02-signaling.yaml", "    topic: tocilizumab", "    topic: nowhere"),
+        ["02-signaling.yaml:", "questions[2].topic: unknown topic 'nowhere'"],
+    ),
+    "answer not a choice": (
+        _replace("02-signaling.yaml", "    answer: Liver", "    answer: Kidney"),
+        ["questions[1].answer: 'Kidney' is not one of the choices"],
+    ),
+    "answer is a list": (
+        _replace("02-signaling.yaml", "    answer: tocilizumab", "    answer: [a, b]"),
+        ["questions[2].answer: must be text or true/false, found a list"],
+    ),
 }
 
 
@@ -113,8 +139,9 @@ def test_every_problem_is_reported_at_once(course_dir: Path) -> None:
     _write("03-empty.yaml", b"")(course_dir)
     _replace("02-signaling.yaml", "    answer: Liver", "    answer: Kidney")(course_dir)
     code, _, err = invoke("validate", str(course_dir))
-    assert_one_clear_error(code, err, "01-basics.yaml:2: number:", "03-empty.yaml:1: file:", "'Kidney'",
-                           "has 3 problems")
+    assert_one_clear_error(
+        code, err, "01-basics.yaml:2: number:", "03-empty.yaml:1: file:", "'Kidney'", "has 3 problems"
+    )
 
 
 def test_a_huge_file_is_refused_without_parsing(course_dir: Path) -> None:
@@ -134,6 +161,7 @@ def test_an_empty_or_missing_folder(tmp_path: Path) -> None:
 
 
 # --- the progress database -------------------------------------------------------------------------------
+
 
 def _quiz_once(home: Path) -> None:
     code, _, err = invoke("quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n1\ntocilizumab\n")
@@ -208,16 +236,17 @@ def test_a_database_locked_longer_than_the_busy_timeout(home: Path, monkeypatch:
 
 
 @contextmanager
-def _sqlite_connect_patched(monkeypatch: pytest.MonkeyPatch, after_open: Callable[[sqlite3.Connection], None]
-                            ) -> Iterator[None]:
+def _sqlite_connect_patched(
+    monkeypatch: pytest.MonkeyPatch, after_open: Callable[[sqlite3.Connection], object]
+) -> Iterator[None]:
     real_connect = sqlite3.connect
 
-    def connect(path: object, *args: object, **kwargs: object) -> sqlite3.Connection:
-        connection = real_connect(path, *args, **kwargs)  # type: ignore[arg-type]
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection: sqlite3.Connection = real_connect(*args, **kwargs)
         after_open(connection)
         return connection
 
-    monkeypatch.setattr(store_module.sqlite3, "connect", connect)
+    monkeypatch.setattr(sqlite3, "connect", connect)
     yield
 
 
@@ -246,9 +275,11 @@ def test_disk_full_keeps_earlier_answers(home: Path, monkeypatch: pytest.MonkeyP
         while True:
             pages = connection.execute("PRAGMA page_count").fetchone()[0]
             connection.execute("BEGIN")
-            connection.execute("INSERT INTO reviews (question_id, section_id, rating, reviewed_at, answer, day) "
-                               "VALUES ('filler', 'basics', 3, '2026-01-01T00:00:00.000000+00:00', ?, '2025-12-31')",
-                               ("z" * 300,))
+            connection.execute(
+                "INSERT INTO reviews (question_id, section_id, rating, reviewed_at, answer, day) "
+                "VALUES ('filler', 'basics', 3, '2026-01-01T00:00:00.000000+00:00', ?, '2025-12-31')",
+                ("z" * 300,),
+            )
             if connection.execute("PRAGMA page_count").fetchone()[0] > pages:
                 connection.execute("ROLLBACK")
                 break
@@ -374,7 +405,8 @@ def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert sqlite3.connect(home / "progress.db").execute("SELECT section_id FROM sections_read").fetchall() == [
-        ("basics",)]
+        ("basics",)
+    ]
     child = spawn_terminal(home, "reset")
     child.expect("Forget all your progress")
     child.sendintr()
@@ -409,14 +441,16 @@ def test_a_clock_moving_backwards_between_sessions(tmp_path: Path) -> None:
         session.record(question, Grade.GOOD, True, "a", T0, 10)
         session.record(question, Grade.GOOD, True, "a", T0 + timedelta(days=2), 10)
         back = T0 - timedelta(days=30)
-        answered = Session(course, store, Settings(), random.Random(1)).record(question, Grade.GOOD, True, "b",
-                                                                                back, 10)
+        answered = Session(course, store, Settings(), random.Random(1)).record(
+            question, Grade.GOOD, True, "b", back, 10
+        )
         assert answered.due is not None and answered.due >= iso(T0 + timedelta(days=2))
         assert [r.reviewed_at for r in all_reviews(store)] == [iso(back), iso(T0), iso(T0 + timedelta(days=2))]
         assert store.review_count() == 3
 
 
 # --- the user's terminal and input -----------------------------------------------------------------------
+
 
 def test_a_closed_stdout_is_not_a_traceback() -> None:
     for command in (["--help"], ["learn", "signaling", "--plain", *FIX]):  # `il6 --help | head -3`
@@ -436,8 +470,15 @@ def run_in_terminal(*args: str, env: dict[str, str] | None = None, columns: int 
     environment = {**os.environ, "TERM": "xterm", **(env or {})}
     environment.pop("NO_COLOR", None) if "NO_COLOR" not in (env or {}) else None
     environment["COLUMNS"] = str(columns)
-    output, status = pexpect.run(IL6, args=[*args, *FIX], env=environment, encoding="utf-8", withexitstatus=True,
-                                 dimensions=(40, columns), timeout=30)
+    output, status = pexpect.run(
+        IL6,
+        args=[*args, *FIX],
+        env=environment,
+        encoding="utf-8",
+        withexitstatus=True,
+        dimensions=(40, columns),
+        timeout=30,
+    )
     assert status == 0, output
     return str(output)
 
@@ -468,8 +509,11 @@ def test_non_ascii_and_huge_answers(home: Path) -> None:
     huge = "ä" * 10_000
     code, out, err = invoke("quiz", *FIX, "--section", "signaling", "--seed", "1", stdin=f"t\n2\n{huge}\n")
     assert code == 0 and "Traceback" not in err
-    (stored,) = sqlite3.connect(home / "progress.db").execute(
-        "SELECT answer FROM reviews WHERE question_id = 'signaling-03'").fetchone()
+    (stored,) = (
+        sqlite3.connect(home / "progress.db")
+        .execute("SELECT answer FROM reviews WHERE question_id = 'signaling-03'")
+        .fetchone()
+    )
     assert stored == "ä" * 500  # kept, bounded
 
 
@@ -481,13 +525,44 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 # --- properties ------------------------------------------------------------------------------------------
 
-KEYS = ["id", "number", "title", "objectives", "summary", "facts", "topics", "questions", "references", "text",
-        "refs", "type", "topic", "prompt", "choices", "answer", "accept", "explanation", "authors", "year"]
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
-                    st.text(max_size=12), st.sampled_from(["multiple_choice", "true_false", "a-b", ""]))
-documents = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4),
-    st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=5)), inner, max_size=6)), max_leaves=25)
+KEYS = [
+    "id",
+    "number",
+    "title",
+    "objectives",
+    "summary",
+    "facts",
+    "topics",
+    "questions",
+    "references",
+    "text",
+    "refs",
+    "type",
+    "topic",
+    "prompt",
+    "choices",
+    "answer",
+    "accept",
+    "explanation",
+    "authors",
+    "year",
+]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(["multiple_choice", "true_false", "a-b", ""]),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=5)), inner, max_size=6),
+    ),
+    max_leaves=25,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -515,10 +590,13 @@ def test_any_text_gives_a_course_or_a_content_error(tmp_path: Path, text: str) -
 
 
 @settings(max_examples=200, deadline=None)
-@given(steps=st.lists(st.tuples(st.sampled_from(list(Grade)), st.floats(-3, 400)), min_size=1, max_size=25),
-       seed=st.integers(0, 1000))
+@given(
+    steps=st.lists(st.tuples(st.sampled_from(list(Grade)), st.floats(-3, 400)), min_size=1, max_size=25),
+    seed=st.integers(0, 1000),
+)
 def test_any_ratings_at_any_times_keep_due_after_review_and_stability_positive(
-        steps: list[tuple[Grade, float]], seed: int) -> None:
+    steps: list[tuple[Grade, float]], seed: int
+) -> None:
     scheduler = make_scheduler(random.Random(seed))
     card, now = new_card("q", T0), T0
     for grade, days in steps:
@@ -530,11 +608,21 @@ def test_any_ratings_at_any_times_keep_due_after_review_and_stability_positive(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.text(min_size=1, max_size=20), st.integers(1, 4), st.one_of(st.none(),
-                                                                                                st.booleans()),
-                               st.one_of(st.none(), st.text(max_size=50)), st.booleans()), max_size=12))
-def test_store_reads_back_what_it_wrote(tmp_path: Path, rows: list[tuple[str, int, bool | None, str | None, bool]]
-                                       ) -> None:
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(min_size=1, max_size=20),
+            st.integers(1, 4),
+            st.one_of(st.none(), st.booleans()),
+            st.one_of(st.none(), st.text(max_size=50)),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_store_reads_back_what_it_wrote(
+    tmp_path: Path, rows: list[tuple[str, int, bool | None, str | None, bool]]
+) -> None:
     path = tmp_path / "prop.db"
     path.unlink(missing_ok=True)
     written = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -20,8 +21,13 @@ def modules_loaded_by(*args: str) -> set[str]:
         f"try:\n    app({list(args)!r})\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                          env={**os.environ, "IL6_CONTENT": str(FIXTURE_COURSE)})
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "IL6_CONTENT": str(FIXTURE_COURSE)},
+    )
     return set(done.stderr.split())
 
 
@@ -34,23 +40,46 @@ def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[
     assert not {"questionary", "prompt_toolkit", "fsrs", "sqlite3"} & loaded
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_into_a_fresh_venv_and_answers(tmp_path: Path) -> None:
+    """Offline: the wheel is built without build isolation (hatchling comes with the test extras) and installed
+    without dependencies into a new venv that borrows this venv's packages for them, so no index is needed."""
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
-                   check=True, capture_output=True)
+    quiet = {**os.environ, "HOME": str(tmp_path), "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+        env=quiet,
+    )
     (wheel,) = wheels.glob("il6-*.whl")
-    venv.create(tmp_path / "venv", with_pip=True)
+    venv.create(tmp_path / "venv", with_pip=False)
     bin_dir = tmp_path / "venv" / "bin"
-    subprocess.run([str(bin_dir / "pip"), "install", "-q", "--disable-pip-version-check", str(wheel)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        env=quiet,
+    )
+    borrowed = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dependencies = sysconfig.get_paths()["purelib"]  # a plain path line: its own .pth files (our editable
+    Path(borrowed, "borrowed-dependencies.pth").write_text(dependencies + "\n")  # install) are not read
     env = {k: v for k, v in os.environ.items() if k != "IL6_CONTENT"} | {"IL6_HOME": str(tmp_path / "home")}
-    explained = subprocess.run([str(bin_dir / "il6"), "explain", "gp130"], capture_output=True, text=True, env=env,
-                               cwd=tmp_path)
+    explained = subprocess.run(
+        [str(bin_dir / "il6"), "explain", "gp130"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert explained.returncode == 0, explained.stderr
     assert "gp130" in explained.stdout and "References:" in explained.stdout
-    validated = subprocess.run([str(bin_dir / "il6"), "validate"], capture_output=True, text=True, env=env,
-                               cwd=tmp_path)
+    validated = subprocess.run(
+        [str(bin_dir / "il6"), "validate"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert validated.returncode == 0 and validated.stdout.startswith("OK: ")
-    module = subprocess.run([str(bin_dir / "python"), "-m", "il6cli", "--help"], capture_output=True, text=True,
-                            env=env, cwd=tmp_path)
+    module = subprocess.run(
+        [str(bin_dir / "python"), "-m", "il6cli", "--help"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert module.returncode == 0 and "explain" in module.stdout

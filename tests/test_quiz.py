@@ -124,8 +124,7 @@ def test_mix_avoids_neighbours_of_the_same_section_and_type() -> None:
 def test_questions_removed_from_content_are_kept_but_ignored(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
         quiz = session(store)
-        quiz.record(course().questions[0]._replace(id="gone-01"),
-                    Grade.AGAIN, False, "x", DAY1, 10)
+        quiz.record(course().questions[0]._replace(id="gone-01"), Grade.AGAIN, False, "x", DAY1, 10)
         assert "gone-01" in store.known_question_ids()
         assert all(q.id != "gone-01" for q in session(store).plan(DAY1 + timedelta(days=2)))
 

@@ -80,4 +80,10 @@ def test_when_the_next_review_comes_reads_naturally() -> None:
     from il6cli.ui.quiz_ui import when
 
     assert [when(NOW + timedelta(seconds=s), NOW) for s in (0, 10, 59.5, 600, 5400, 3 * 86400)] == [
-        "now", "in under a minute", "in 1 minute", "in 10 minutes", "in 2 hours", "in 3 days"]
+        "now",
+        "in under a minute",
+        "in 1 minute",
+        "in 10 minutes",
+        "in 2 hours",
+        "in 3 days",
+    ]

@@ -56,5 +56,9 @@ def test_grade_mapping_for_objective_questions() -> None:
 def test_card_json_round_trip() -> None:
     card = review(make_scheduler(random.Random(0)), new_card("q", T0), Grade.GOOD, T0)
     again = card_from_json(card_to_json(card))
-    assert (again.due, again.state, again.stability, again.card_id) == (card.due, card.state, card.stability,
-                                                                         card.card_id)
+    assert (again.due, again.state, again.stability, again.card_id) == (
+        card.due,
+        card.state,
+        card.stability,
+        card.card_id,
+    )

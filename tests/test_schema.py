@@ -96,16 +96,31 @@ def broken(change: str) -> dict[str, Any]:
     return data
 
 
-BROKEN = ["missing title", "number as text", "unknown field", "bad topic id", "empty objectives", "blank summary",
-          "unknown question type", "choices missing", "one choice", "true_false with text answer",
-          "choices on true_false", "accept on true_false", "hint on true_false", "keep_choices on true_false",
-          "cloze without a blank", "reference without year",
-          "reference key not a slug", "diagram too wide", "answer is a list"]
+BROKEN = [
+    "missing title",
+    "number as text",
+    "unknown field",
+    "bad topic id",
+    "empty objectives",
+    "blank summary",
+    "unknown question type",
+    "choices missing",
+    "one choice",
+    "true_false with text answer",
+    "choices on true_false",
+    "accept on true_false",
+    "hint on true_false",
+    "keep_choices on true_false",
+    "cloze without a blank",
+    "reference without year",
+    "reference key not a slug",
+    "diagram too wide",
+    "answer is a list",
+]
 
 
 @pytest.mark.parametrize("change", BROKEN)
-def test_the_schema_rejects_what_validate_rejects(validator: Draft202012Validator, tmp_path: Path,
-                                                  change: str) -> None:
+def test_the_schema_rejects_what_validate_rejects(validator: Draft202012Validator, tmp_path: Path, change: str) -> None:
     data = broken(change)
     assert list(validator.iter_errors(data)), f"the schema accepted: {change}"
     path = tmp_path / "01-basics.yaml"

@@ -18,7 +18,6 @@ from .helpers import record_review
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
-
 def card(question_id: str, due: str, failures: int = 0) -> CardRow:
     return CardRow(question_id, "basics", due, 2, 3.5, 5.0, iso(NOW), 1, failures, iso(NOW), "{}")
 
@@ -41,8 +40,10 @@ def test_new_database_is_migrated_and_marked_as_ours(tmp_path: Path) -> None:
 def test_old_schema_is_migrated_after_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE sections_read (section_id TEXT PRIMARY KEY, first_read_at TEXT NOT NULL, "
-               "last_read_at TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE sections_read (section_id TEXT PRIMARY KEY, first_read_at TEXT NOT NULL, "
+        "last_read_at TEXT NOT NULL)"
+    )
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute("INSERT INTO sections_read VALUES ('basics', 'a', 'b')")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -199,8 +200,10 @@ def test_the_review_state_columns_keep_their_figures_through_the_rename(tmp_path
         old.execute(statement)
     old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     old.execute("PRAGMA user_version = 2")
-    old.execute("INSERT INTO reviews (question_id, section_id, rating, reviewed_at, state_before, day) "
-                "VALUES ('q1', 's', 3, '2026-03-01T00:00:00.000000+00:00', 2, '2026-03-01')")
+    old.execute(
+        "INSERT INTO reviews (question_id, section_id, rating, reviewed_at, state_before, day) "
+        "VALUES ('q1', 's', 3, '2026-03-01T00:00:00.000000+00:00', 2, '2026-03-01')"
+    )
     old.commit()
     old.close()
     with Store.open(path) as store:

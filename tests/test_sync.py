@@ -9,6 +9,7 @@ import random
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -37,10 +38,22 @@ def study(home: Path, answers: list[tuple[str, Grade, timedelta]], seed: int = 3
             session.record(QUESTIONS[question_id], grade, grade > Grade.AGAIN, "x", T0 + after, 900)
 
 
-def snapshot(home: Path) -> tuple[list[object], list[object], list[object]]:
+def snapshot(home: Path) -> tuple[list[Any], list[Any], list[Any]]:
     with Store.open(home / "progress.db") as store:
-        reviews = [(r.question_id, r.section_id, r.rating, r.correct, r.answer, r.reviewed_at, r.duration_ms,
-                    r.cram, r.state_before) for r in all_reviews(store)]  # all but card_before, kept for undo only
+        reviews = [
+            (
+                r.question_id,
+                r.section_id,
+                r.rating,
+                r.correct,
+                r.answer,
+                r.reviewed_at,
+                r.duration_ms,
+                r.cram,
+                r.state_before,
+            )
+            for r in all_reviews(store)
+        ]  # all but card_before, kept for undo only
         return store.all_cards(), reviews, store.reading_log()
 
 
@@ -68,7 +81,8 @@ HISTORY = [
 
 
 def test_export_then_import_into_an_empty_home_reproduces_the_same_due_dates(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
     study(laptop, HISTORY)
     study(laptop, [("signaling-01", Grade.GOOD, timedelta(days=12, minutes=3))], cram=True)
@@ -94,32 +108,51 @@ def test_export_then_import_into_an_empty_home_reproduces_the_same_due_dates(
     assert snapshot(desktop) == snapshot(laptop)
 
 
-def test_progress_export_to_stdout_is_the_file(runner: CliRunner, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_export_to_stdout_is_the_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     study(tmp_path / "a", HISTORY[:2])
     code, out, err = run(runner, tmp_path / "a", monkeypatch, "progress", "export", "-o", "-")
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert (data["format"], data["version"], len(data["reviews"]), len(data["cards"])) == ("il6-progress", 1, 2, 2)
-    assert data["reviews"][0] == {"question_id": "basics-01", "section_id": "basics", "rating": 3, "correct": True,
-                                  "answer": "x", "reviewed_at": iso(T0), "duration_ms": 900, "cram": False,
-                                  "state_before": None}
-    code, _, err = run(runner, tmp_path / "b", monkeypatch, "progress", "import", "-", )
+    assert data["reviews"][0] == {
+        "question_id": "basics-01",
+        "section_id": "basics",
+        "rating": 3,
+        "correct": True,
+        "answer": "x",
+        "reviewed_at": iso(T0),
+        "duration_ms": 900,
+        "cram": False,
+        "state_before": None,
+    }
+    code, _, err = run(
+        runner,
+        tmp_path / "b",
+        monkeypatch,
+        "progress",
+        "import",
+        "-",
+    )
     assert code == 1 and "is not JSON" in err  # the runner's stdin is empty
     result = runner.invoke(app, ["progress", "import", "-"], input=out)
     assert result.exit_code == 0 and "Imported 2 reviews" in result.stderr
 
 
 def test_diverged_histories_merge_by_replaying_fsrs_and_both_machines_agree(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
     study(laptop, HISTORY[:5])
     shared = tmp_path / "shared.json"
     run(runner, laptop, monkeypatch, "progress", "export", "-o", str(shared))
     run(runner, desktop, monkeypatch, "progress", "import", str(shared))
     # Both machines review basics-01 again, on different days, before meeting again.
-    study(laptop, [("basics-01", Grade.AGAIN, timedelta(days=9)),
-                   ("basics-01", Grade.GOOD, timedelta(days=9, minutes=11))])
+    study(
+        laptop,
+        [("basics-01", Grade.AGAIN, timedelta(days=9)), ("basics-01", Grade.GOOD, timedelta(days=9, minutes=11))],
+    )
     study(desktop, [("basics-01", Grade.GOOD, timedelta(days=7)), ("basics-04", Grade.GOOD, timedelta(days=7))], seed=9)
     from_laptop, from_desktop = tmp_path / "laptop.json", tmp_path / "desktop.json"
     run(runner, laptop, monkeypatch, "progress", "export", "-o", str(from_laptop))
@@ -170,15 +203,31 @@ def test_reading_progress_merges_first_and_last_read(tmp_path: Path) -> None:
         b.mark_read("signaling", T0 + timedelta(days=1))
         result = merge(a, parse_text(exported(b), "b.json"), 0.9)
         assert result.sections_read == 1
-        assert a.reading_log() == [("basics", iso(T0), iso(T0 + timedelta(days=5))),
-                                   ("signaling", iso(T0 + timedelta(days=1)), iso(T0 + timedelta(days=1)))]
+        assert a.reading_log() == [
+            ("basics", iso(T0), iso(T0 + timedelta(days=5))),
+            ("signaling", iso(T0 + timedelta(days=1)), iso(T0 + timedelta(days=1))),
+        ]
 
 
 def good_file() -> dict[str, object]:
-    return {"format": "il6-progress", "version": 1, "sections_read": [],
-            "reviews": [{"question_id": "basics-01", "section_id": "basics", "rating": 3, "correct": True,
-                         "answer": "x", "reviewed_at": iso(T0), "duration_ms": 900, "cram": False}],
-            "cards": []}
+    return {
+        "format": "il6-progress",
+        "version": 1,
+        "sections_read": [],
+        "reviews": [
+            {
+                "question_id": "basics-01",
+                "section_id": "basics",
+                "rating": 3,
+                "correct": True,
+                "answer": "x",
+                "reviewed_at": iso(T0),
+                "duration_ms": 900,
+                "cram": False,
+            }
+        ],
+        "cards": [],
+    }
 
 
 def edited(**changes: object) -> str:
@@ -186,7 +235,7 @@ def edited(**changes: object) -> str:
     review = data["reviews"][0]  # type: ignore[index]
     for key, value in changes.items():
         if key.startswith("review_"):
-            review[key[len("review_"):]] = value
+            review[key[len("review_") :]] = value
         else:
             data[key] = value
     return json.dumps(data)
@@ -213,7 +262,8 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("text", "message"), BAD_FILES)
 def test_a_bad_or_foreign_file_is_one_clear_error_and_changes_nothing(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
     home = tmp_path / "home"
     study(home, HISTORY[:2])
     before = snapshot(home)
@@ -227,8 +277,9 @@ def test_a_bad_or_foreign_file_is_one_clear_error_and_changes_nothing(
     assert not list(home.glob("*.bak"))  # not even a backup: nothing was touched
 
 
-def test_a_missing_or_binary_file_is_a_clear_error(runner: CliRunner, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_or_binary_file_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, _, err = run(runner, tmp_path / "home", monkeypatch, "progress", "import", str(tmp_path / "nope.json"))
     assert code == 1 and err.startswith(f"Error: cannot read {tmp_path / 'nope.json'}: No such file")
     binary = tmp_path / "progress.db"
@@ -237,8 +288,9 @@ def test_a_missing_or_binary_file_is_a_clear_error(runner: CliRunner, tmp_path: 
     assert code == 1 and "is not an il6 progress file" in err and "Traceback" not in err
 
 
-def test_an_empty_home_exports_a_valid_file_that_imports_as_nothing(runner: CliRunner, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_home_exports_a_valid_file_that_imports_as_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run(runner, tmp_path / "new", monkeypatch, "progress", "export", "-o", "-")
     data = json.loads(out)
     assert code == 0 and (data["reviews"], data["cards"], data["sections_read"]) == ([], [], [])

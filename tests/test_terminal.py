@@ -12,6 +12,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
+
 from .conftest import FIXTURE_COURSE
 
 IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
@@ -21,8 +23,9 @@ ENTER = "\r"
 def spawn(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=30,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(
+        IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
     return child
 
 
@@ -185,8 +188,14 @@ def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
 def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less"}
     env.pop("LESS", None)
-    child = pexpect.spawn(IL6, ["learn", "basics", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8",
-                          timeout=30, dimensions=(12, 100))
+    child = pexpect.spawn(
+        IL6,
+        ["learn", "basics", "--content", str(FIXTURE_COURSE)],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(12, 100),
+    )
     child.expect("Basics of the demo subject")
     child.expect(":")  # less is waiting; the prompt is not shown yet
     assert "Where next" not in child.before

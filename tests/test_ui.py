@@ -26,7 +26,7 @@ def test_long_lists_are_not_given_shortcuts_that_differ_from_their_numbers() -> 
 
     from il6cli.ui.prompts import Choice, questionary_select
 
-    def shortcuts(question: Question) -> list[str | None]:
+    def shortcuts(question: Question) -> list[str | bool | None]:
         control = next(c for c in question.application.layout.find_all_controls() if isinstance(c, InquirerControl))
         return [c.shortcut_key for c in control.choices] if control.use_shortcuts else []
 

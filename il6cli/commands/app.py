@@ -51,8 +51,12 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _options(
-    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                          help="Print il6's version and the course's, then exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print il6's version and the course's, then exit."
+        ),
+    ] = False,
 ) -> None:
     """A terminal course with spaced-repetition review: read it, review it, ask it anything."""
 
@@ -71,15 +75,21 @@ def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 
 ContentOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10 annotations
-    typer.Option("--content", envvar="IL6_CONTENT", help="Course folder to use instead of the installed one.",
-                 show_default=False),
+    typer.Option(
+        "--content", envvar="IL6_CONTENT", help="Course folder to use instead of the installed one.", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 PlainOption = Annotated[bool, typer.Option("--plain", help="Plain text: no colour, no prompts.")]
 SectionsOption = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Option("--section", "-s", help="Only this section (id, number or prefix); repeat. Default: all.",
-                 show_default=False, autocompletion=complete_section),
+    typer.Option(
+        "--section",
+        "-s",
+        help="Only this section (id, number or prefix); repeat. Default: all.",
+        show_default=False,
+        autocompletion=complete_section,
+    ),
 ]
 
 

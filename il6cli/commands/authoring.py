@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,16 +13,23 @@ from .app import ContentOption, app, boundary, load
 
 @app.command()
 def validate(
-    directory: Annotated[Optional[Path], typer.Argument(help="Content folder (default: the installed course).",  # noqa: UP045
-                                                        show_default=False)] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Content folder (default: the installed course).",
+            show_default=False,
+        ),
+    ] = None,
     content: ContentOption = None,
 ) -> None:
     """Check a content folder and report every problem as FILE:LINE: field: message."""
     with boundary():
         course = load(directory or content, use_cache=False)  # an author wants the files checked, always
         facts = sum(len(s.facts) for s in course.sections)
-        sys.stdout.write(f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
-                         f"{len(course.questions)} questions, {facts} facts\n")
+        sys.stdout.write(
+            f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
+            f"{len(course.questions)} questions, {facts} facts\n"
+        )
 
 
 @app.command()

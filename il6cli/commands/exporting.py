@@ -10,14 +10,17 @@ import typer
 
 from .app import ContentOption, SectionsOption, app, boundary, load, now
 
-export_app = typer.Typer(help="Export the course: an Anki package, a printable Markdown handout, or CSV.",
-                         no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export the course: an Anki package, a printable Markdown handout, or CSV.", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")
 
 TextOutputOption = Annotated[
-    Path, typer.Option("--output", "-o", help="File to write; - writes to stdout.", show_default=False)]
-TitleOption = Annotated[str, typer.Option("--title", help="The handout's title (default: the course's title).",
-                                          show_default=False)]
+    Path, typer.Option("--output", "-o", help="File to write; - writes to stdout.", show_default=False)
+]
+TitleOption = Annotated[
+    str, typer.Option("--title", help="The handout's title (default: the course's title).", show_default=False)
+]
 
 
 def write_output(output: Path, text: str) -> bool:
@@ -35,14 +38,20 @@ def write_output(output: Path, text: str) -> bool:
 def export_anki(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)],
     section: SectionsOption = None,
-    deck: Annotated[str, typer.Option(help="Name of the Anki deck (default: the course's short name); each section "
-                                           "becomes a subdeck.", show_default=False)] = "",
+    deck: Annotated[
+        str,
+        typer.Option(
+            help="Name of the Anki deck (default: the course's short name); each section becomes a subdeck.",
+            show_default=False,
+        ),
+    ] = "",
     content: ContentOption = None,
 ) -> None:
     """Write an Anki package: a deck with a subdeck per section and a note per question."""
     if str(output) == "-":
-        raise typer.BadParameter("an Anki package is a binary file; give a file name such as il6.apkg",
-                                 param_hint="'--output' / '-o'")
+        raise typer.BadParameter(
+            "an Anki package is a binary file; give a file name such as il6.apkg", param_hint="'--output' / '-o'"
+        )
     with boundary():
         from ..course.search import section_ids_named
         from ..export import anki
@@ -51,14 +60,17 @@ def export_anki(
         package, result = anki.build(course, section_ids_named(course, section), deck or course.manifest.short_name)
         anki.write(package, output, now())
         kinds = ", ".join(f"{count} {name}" for name, count in sorted(result.by_model.items()))
-        sys.stderr.write(f"Wrote {output}: {result.notes} notes ({kinds}) in deck '{result.deck}', "
-                         f"{result.decks - 1} section subdecks.\n"
-                         "Open it with Anki (File > Import); importing a newer export updates these notes.\n")
+        sys.stderr.write(
+            f"Wrote {output}: {result.notes} notes ({kinds}) in deck '{result.deck}', "
+            f"{result.decks - 1} section subdecks.\n"
+            "Open it with Anki (File > Import); importing a newer export updates these notes.\n"
+        )
 
 
 @export_app.command("markdown")
-def export_markdown(output: TextOutputOption, section: SectionsOption = None, title: TitleOption = "",
-                    content: ContentOption = None) -> None:
+def export_markdown(
+    output: TextOutputOption, section: SectionsOption = None, title: TitleOption = "", content: ContentOption = None
+) -> None:
     """Write the course as a printable Markdown handout, with the questions and answers at the end."""
     with boundary():
         from ..course.search import section_ids_named

@@ -14,8 +14,9 @@ from .exporting import TextOutputOption
 if TYPE_CHECKING:
     from ..progress.sync import Merged
 
-progress_app = typer.Typer(help="Carry your progress between machines: export it here, import it there.",
-                           no_args_is_help=True)
+progress_app = typer.Typer(
+    help="Carry your progress between machines: export it here, import it there.", no_args_is_help=True
+)
 app.add_typer(progress_app, name="progress")
 
 
@@ -33,15 +34,18 @@ def progress_export(output: TextOutputOption) -> None:
                 return
             with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
                 reviews, cards, read = write_export(store, now(), handle)
-        sys.stderr.write(f"Wrote {output}: {reviews} reviews, {cards} cards, "
-                         f"{read} section{'s' if read != 1 else ''} read.\n"
-                         f"On the other machine: il6 progress import {output.name}\n")
+        sys.stderr.write(
+            f"Wrote {output}: {reviews} reviews, {cards} cards, "
+            f"{read} section{'s' if read != 1 else ''} read.\n"
+            f"On the other machine: il6 progress import {output.name}\n"
+        )
 
 
 @progress_app.command("import")
 def progress_import(
-    file: Annotated[Path, typer.Argument(help="A file written by `il6 progress export`; - reads stdin.",
-                                         show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A file written by `il6 progress export`; - reads stdin.", show_default=False)
+    ],
 ) -> None:
     """Merge progress exported on another machine into yours (a backup of your database is written first)."""
     with boundary():
@@ -60,8 +64,10 @@ def _merged_message(merged: Merged) -> str:
         return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here."
     parts = [f"Imported {merged.reviews_added} reviews ({merged.reviews_already_here} were already here)."]
     if merged.cards_taken or merged.cards_replayed:
-        parts.append(f"Cards updated: {merged.cards_taken} as the other machine had them, "
-                     f"{merged.cards_replayed} rebuilt by replaying the merged log through FSRS.")
+        parts.append(
+            f"Cards updated: {merged.cards_taken} as the other machine had them, "
+            f"{merged.cards_replayed} rebuilt by replaying the merged log through FSRS."
+        )
     if merged.sections_read:
         parts.append(f"Sections newly marked read: {merged.sections_read}.")
     return " ".join(parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -27,8 +27,14 @@ if TYPE_CHECKING:
 
 @app.command()
 def learn(
-    section: Annotated[Optional[str], typer.Argument(help="Section id, number or unique prefix.",  # noqa: UP045
-                                                     show_default=False, autocompletion=complete_section)] = None,
+    section: Annotated[
+        str | None,
+        typer.Argument(
+            help="Section id, number or unique prefix.",
+            show_default=False,
+            autocompletion=complete_section,
+        ),
+    ] = None,
     list_sections: Annotated[bool, typer.Option("--list", help="List the sections and what you have read.")] = False,
     plain: PlainOption = False,
     content: ContentOption = None,
@@ -87,8 +93,14 @@ def walk_course(course: Course, start: Section | None) -> None:
 
 @app.command()
 def explain(
-    topic: Annotated[list[str], typer.Argument(help="A topic: id, name, alias or abbreviation; typos forgiven.",
-                                               show_default=False, autocompletion=complete_topic)],
+    topic: Annotated[
+        list[str],
+        typer.Argument(
+            help="A topic: id, name, alias or abbreviation; typos forgiven.",
+            show_default=False,
+            autocompletion=complete_topic,
+        ),
+    ],
     as_json: JsonOption = False,
     plain: PlainOption = False,
     content: ContentOption = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,8 +26,15 @@ if TYPE_CHECKING:
     from ..course.model import Course
 
 
-def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: int = 10, cram: bool = False,
-             retention: float | None = None, seed: int | None = None) -> None:
+def run_quiz(
+    course: Course,
+    sections: list[str],
+    limit: int = 20,
+    new_per_day: int = 10,
+    cram: bool = False,
+    retention: float | None = None,
+    seed: int | None = None,
+) -> None:
     import random
 
     from ..progress.session import Session, Settings
@@ -37,8 +44,13 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
     from ..ui.quiz_ui import QuizRunner
 
     with Store.open() as store:
-        settings = Settings(sections=tuple(sections), limit=limit, new_per_day=new_per_day, cram=cram,
-                            retention=kept_retention(store, retention))
+        settings = Settings(
+            sections=tuple(sections),
+            limit=limit,
+            new_per_day=new_per_day,
+            cram=cram,
+            retention=kept_retention(store, retention),
+        )
         session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()
         QuizRunner(session, make_console(), make_prompter(tty), now, tty).run()
@@ -46,16 +58,35 @@ def run_quiz(course: Course, sections: list[str], limit: int = 20, new_per_day: 
 
 @app.command()
 def quiz(
-    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
-                       help="Only this section (id, number or prefix); repeat.", show_default=False,
-                       autocompletion=complete_section)] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only this section (id, number or prefix); repeat.",
+            show_default=False,
+            autocompletion=complete_section,
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
     new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
     cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
-    retention: Annotated[Optional[float], typer.Option(min=0.7, max=0.99,  # noqa: UP045
-                         help="Desired retention (kept for next time; default 0.9).", show_default=False)] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed the shuffling, for a repeatable session.",  # noqa: UP045
-                                                show_default=False)] = None,
+    retention: Annotated[
+        float | None,
+        typer.Option(
+            min=0.7,
+            max=0.99,
+            help="Desired retention (kept for next time; default 0.9).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed the shuffling, for a repeatable session.",
+            show_default=False,
+        ),
+    ] = None,
     content: ContentOption = None,
 ) -> None:
     """Review what is due with spaced repetition (FSRS), then learn new questions."""
@@ -84,9 +115,16 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
 
 @app.command()
 def reset(
-    section: Annotated[Optional[list[str]], typer.Option("--section", "-s",  # noqa: UP045
-                       help="Only this section; repeat for several.", show_default=False,
-                       autocompletion=complete_section)] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only this section; repeat for several.",
+            show_default=False,
+            autocompletion=complete_section,
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     content: ContentOption = None,
 ) -> None:

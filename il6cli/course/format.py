@@ -24,6 +24,7 @@ Path_ = tuple[str | int, ...]
 SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 MAX_DIAGRAM_WIDTH = 76
 
+
 @dataclass(frozen=True)
 class Field:
     """How one field of a content file is checked: its kind, whether required, and nested fields."""
@@ -45,8 +46,11 @@ REFERENCE_FIELDS = {
 FACT_FIELDS = {
     "text": Field("text", description="the fact, one or two sentences"),
     "refs": Field("slug_list", description="keys of this file's references"),
-    "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim (trial status, approval, "
-                   "guideline) was last checked"),
+    "as_of": Field(
+        "date",
+        required=False,
+        description="YYYY-MM-DD: when a dated claim (trial status, approval, guideline) was last checked",
+    ),
 }
 TOPIC_FIELDS = {
     "id": Field("slug", description="unique across the course"),
@@ -64,11 +68,13 @@ QUESTION_FIELDS = {
     "prompt": Field("text"),
     "choices": Field("text_list", required=False, description="multiple_choice only"),
     "answer": Field("any", description="choice text, true/false, canonical typed answer or model answer"),
-    "accept": Field("text_list", required=False, description="typed, cloze, multiple_choice: other answers "
-                    "accepted when typed"),
+    "accept": Field(
+        "text_list", required=False, description="typed, cloze, multiple_choice: other answers accepted when typed"
+    ),
     "hint": Field("text", required=False, description="typed, cloze and recall: a nudge shown on request"),
-    "keep_choices": Field("bool", required=False, description="multiple_choice: always asked with its choices "
-                          "(the prompt needs them)"),
+    "keep_choices": Field(
+        "bool", required=False, description="multiple_choice: always asked with its choices (the prompt needs them)"
+    ),
     "explanation": Field("text", description="shown after every answer"),
     "as_of": Field("date", required=False, description="YYYY-MM-DD: when a dated claim was last checked"),
 }
@@ -86,8 +92,9 @@ SECTION_FIELDS = {
 }
 
 MANIFEST_FIELDS = {
-    "format_version": Field("int", required=False, description=f"the course format (this il6 reads up to "
-                            f"{FORMAT_VERSION})"),
+    "format_version": Field(
+        "int", required=False, description=f"the course format (this il6 reads up to {FORMAT_VERSION})"
+    ),
     "title": Field("text", description="the course's title, shown on the section list and in exports"),
     "short_name": Field("slug", required=False, description="a short name: the Anki deck, file names"),
     "version": Field("identifier", required=False, description="the course's own version, e.g. 2.0"),

@@ -72,8 +72,15 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
         try:
             size = path.stat().st_size
             if size > MAX_SECTION_BYTES:
-                problems.append(Problem(str(path), 1, "file", f"is {size / 2**20:.1f} MB; a section file may be at "
-                                        f"most {MAX_SECTION_BYTES // 2**20} MB (split it into sections)"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        "file",
+                        f"is {size / 2**20:.1f} MB; a section file may be at "
+                        f"most {MAX_SECTION_BYTES // 2**20} MB (split it into sections)",
+                    )
+                )
                 continue
             files[path] = path.read_bytes()
         except OSError as error:
@@ -81,5 +88,3 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
     if problems:
         raise ContentError(problems)
     return files
-
-

@@ -50,7 +50,7 @@ def _list(lines: list[str]) -> Block:
     for line in lines:
         marker = LIST_ITEM.match(line)
         if marker:
-            items.append([marker.group(1), line[marker.end():].strip()])
+            items.append([marker.group(1), line[marker.end() :].strip()])
         elif items:
             items[-1][1] += " " + line.strip()
         else:

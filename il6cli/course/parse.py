@@ -61,15 +61,23 @@ def _parse_manifest(path: Path, raw: bytes) -> tuple[Manifest, list[Problem]]:
     located = _check_fields(document, MANIFEST_FIELDS, ())
     version = document.get("format_version")
     if not located and version is not None and version > FORMAT_VERSION:
-        located.append((("format_version",), f"is {version}, but this il6 reads course format {FORMAT_VERSION} "
-                                             f"at most (upgrade il6: pip install -U il6)"))
+        located.append(
+            (
+                ("format_version",),
+                f"is {version}, but this il6 reads course format {FORMAT_VERSION} "
+                f"at most (upgrade il6: pip install -U il6)",
+            )
+        )
     if located:
         return Manifest(), _locate(path, text, located)
     defaults = Manifest()
     return Manifest(
-        title=str(document["title"]).strip(), short_name=document.get("short_name") or defaults.short_name,
-        version=_opt(document.get("version")), reviewed=_as_date(document.get("reviewed")),
-        welcome=_opt_text(document.get("welcome")), closing=_opt_text(document.get("closing")),
+        title=str(document["title"]).strip(),
+        short_name=document.get("short_name") or defaults.short_name,
+        version=_opt(document.get("version")),
+        reviewed=_as_date(document.get("reviewed")),
+        welcome=_opt_text(document.get("welcome")),
+        closing=_opt_text(document.get("closing")),
         format_version=version or FORMAT_VERSION,
     ), []
 
@@ -120,8 +128,9 @@ def _locate(path: Path, text: str, located: list[tuple[Path_, str]]) -> list[Pro
         return []
     yaml, loader = _yaml()
     root = yaml.compose(text, Loader=loader)
-    return [Problem(str(path), _line_of(root, field_path), _dotted(field_path), message)
-            for field_path, message in located]
+    return [
+        Problem(str(path), _line_of(root, field_path), _dotted(field_path), message) for field_path, message in located
+    ]
 
 
 def _line_of(node: Any, field_path: Path_) -> int:
@@ -264,8 +273,7 @@ def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
     for index, question in enumerate(data["questions"]):
         found += questions.check(question, ("questions", index))
     found += _duplicates(((("topics", i, "id"), t["id"]) for i, t in enumerate(data["topics"])), "topic id")
-    found += _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
-                         "question id")
+    found += _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])), "question id")
     return found
 
 
@@ -323,31 +331,62 @@ def _build(parsed: list[tuple[Path, str, dict[str, Any]]]) -> Course:
 def _build_section(data: dict[str, Any]) -> Section:
     section_id = data["id"]
     references = {
-        key: Reference(key=key, authors=ref["authors"], year=ref["year"], title=ref["title"],
-                       source=ref["source"], doi=_opt(ref.get("doi")), pmid=_opt(ref.get("pmid")))
+        key: Reference(
+            key=key,
+            authors=ref["authors"],
+            year=ref["year"],
+            title=ref["title"],
+            source=ref["source"],
+            doi=_opt(ref.get("doi")),
+            pmid=_opt(ref.get("pmid")),
+        )
         for key, ref in data["references"].items()
     }
-    facts = tuple(Fact(text=f["text"].strip(), references=tuple(references[k] for k in f["refs"]),
-                       as_of=_as_date(f.get("as_of")))
-                  for f in data["facts"])
+    facts = tuple(
+        Fact(text=f["text"].strip(), references=tuple(references[k] for k in f["refs"]), as_of=_as_date(f.get("as_of")))
+        for f in data["facts"]
+    )
     topics = tuple(
-        Topic(id=t["id"], title=t["title"], section_id=section_id, explanation=t["explanation"].strip(),
-              aliases=tuple(str(a) for a in t.get("aliases") or ()), related=tuple(t.get("related") or ()),
-              references=tuple(references[k] for k in t["refs"]), as_of=_as_date(t.get("as_of")))
+        Topic(
+            id=t["id"],
+            title=t["title"],
+            section_id=section_id,
+            explanation=t["explanation"].strip(),
+            aliases=tuple(str(a) for a in t.get("aliases") or ()),
+            related=tuple(t.get("related") or ()),
+            references=tuple(references[k] for k in t["refs"]),
+            as_of=_as_date(t.get("as_of")),
+        )
         for t in data["topics"]
     )
     questions = tuple(
-        Question(id=q["id"], type=QuestionType(q["type"]), section_id=section_id, topic_id=q["topic"],
-                 prompt=str(q["prompt"]).strip(),
-                 answer=q["answer"] if isinstance(q["answer"], bool) else str(q["answer"]).strip(),
-                 explanation=str(q["explanation"]).strip(), choices=tuple(str(c) for c in q.get("choices") or ()),
-                 accepted=tuple(str(a) for a in q.get("accept") or ()), hint=_opt_text(q.get("hint")),
-                 keep_choices=bool(q.get("keep_choices")), as_of=_as_date(q.get("as_of")))
+        Question(
+            id=q["id"],
+            type=QuestionType(q["type"]),
+            section_id=section_id,
+            topic_id=q["topic"],
+            prompt=str(q["prompt"]).strip(),
+            answer=q["answer"] if isinstance(q["answer"], bool) else str(q["answer"]).strip(),
+            explanation=str(q["explanation"]).strip(),
+            choices=tuple(str(c) for c in q.get("choices") or ()),
+            accepted=tuple(str(a) for a in q.get("accept") or ()),
+            hint=_opt_text(q.get("hint")),
+            keep_choices=bool(q.get("keep_choices")),
+            as_of=_as_date(q.get("as_of")),
+        )
         for q in data["questions"]
     )
-    return Section(id=section_id, number=data["number"], title=data["title"], summary=data["summary"].strip(),
-                   objectives=tuple(data["objectives"]), facts=facts, topics=topics, questions=questions,
-                   diagram=data.get("diagram"))
+    return Section(
+        id=section_id,
+        number=data["number"],
+        title=data["title"],
+        summary=data["summary"].strip(),
+        objectives=tuple(data["objectives"]),
+        facts=facts,
+        topics=topics,
+        questions=questions,
+        diagram=data.get("diagram"),
+    )
 
 
 def _opt_text(value: Any) -> str | None:

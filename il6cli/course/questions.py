@@ -40,21 +40,66 @@ class Kind(NamedTuple):
 
 
 KINDS: dict[QuestionType, Kind] = {
-    QuestionType.MULTIPLE_CHOICE: Kind(QuestionType.MULTIPLE_CHOICE, "multiple choice", Asking.CHOICE,
-                                       has_choices=True, boolean_answer=False, accepts=True, hinted=False,
-                                       gap=False, handout_note="", anki_note="question"),
-    QuestionType.TRUE_FALSE: Kind(QuestionType.TRUE_FALSE, "true or false", Asking.TRUE_FALSE, has_choices=False,
-                                  boolean_answer=True, accepts=False, hinted=False, gap=False,
-                                  handout_note=" (true or false?)", anki_note="question"),
-    QuestionType.TYPED: Kind(QuestionType.TYPED, "type the answer", Asking.TYPED, has_choices=False,
-                             boolean_answer=False, accepts=True, hinted=True, gap=False, handout_note="",
-                             anki_note="typed"),
-    QuestionType.CLOZE: Kind(QuestionType.CLOZE, "fill the gap", Asking.TYPED, has_choices=False,
-                             boolean_answer=False, accepts=True, hinted=True, gap=True, handout_note="",
-                             anki_note="cloze"),
-    QuestionType.RECALL: Kind(QuestionType.RECALL, "recall", Asking.RECALL, has_choices=False, boolean_answer=False,
-                              accepts=False, hinted=True, gap=False, handout_note=" (answer in your own words)",
-                              anki_note="question"),
+    QuestionType.MULTIPLE_CHOICE: Kind(
+        QuestionType.MULTIPLE_CHOICE,
+        "multiple choice",
+        Asking.CHOICE,
+        has_choices=True,
+        boolean_answer=False,
+        accepts=True,
+        hinted=False,
+        gap=False,
+        handout_note="",
+        anki_note="question",
+    ),
+    QuestionType.TRUE_FALSE: Kind(
+        QuestionType.TRUE_FALSE,
+        "true or false",
+        Asking.TRUE_FALSE,
+        has_choices=False,
+        boolean_answer=True,
+        accepts=False,
+        hinted=False,
+        gap=False,
+        handout_note=" (true or false?)",
+        anki_note="question",
+    ),
+    QuestionType.TYPED: Kind(
+        QuestionType.TYPED,
+        "type the answer",
+        Asking.TYPED,
+        has_choices=False,
+        boolean_answer=False,
+        accepts=True,
+        hinted=True,
+        gap=False,
+        handout_note="",
+        anki_note="typed",
+    ),
+    QuestionType.CLOZE: Kind(
+        QuestionType.CLOZE,
+        "fill the gap",
+        Asking.TYPED,
+        has_choices=False,
+        boolean_answer=False,
+        accepts=True,
+        hinted=True,
+        gap=True,
+        handout_note="",
+        anki_note="cloze",
+    ),
+    QuestionType.RECALL: Kind(
+        QuestionType.RECALL,
+        "recall",
+        Asking.RECALL,
+        has_choices=False,
+        boolean_answer=False,
+        accepts=False,
+        hinted=True,
+        gap=False,
+        handout_note=" (answer in your own words)",
+        anki_note="question",
+    ),
 }
 
 
@@ -101,8 +146,9 @@ def check(question: dict[str, Any], at: tuple[str | int, ...]) -> Located:
     if kind.boolean_answer and not isinstance(answer, bool):
         found.append(((*at, "answer"), f"must be true or false, found {describe(answer)}"))
     if not kind.boolean_answer and isinstance(answer, bool):
-        found.append(((*at, "answer"), f"must be text (true/false answers belong to {_names('boolean_answer')} "
-                                       f"questions)"))
+        found.append(
+            ((*at, "answer"), f"must be text (true/false answers belong to {_names('boolean_answer')} questions)")
+        )
     if kind.gap and len(BLANK.findall(str(question["prompt"]))) != 1:
         found.append(((*at, "prompt"), f"a {name} prompt has exactly one blank, written ___"))
     if not kind.accepts and question.get("accept") is not None:
@@ -110,8 +156,9 @@ def check(question: dict[str, Any], at: tuple[str | int, ...]) -> Located:
     if not kind.hinted and question.get("hint") is not None:
         found.append(((*at, "hint"), f"only {_names('hinted')} questions have hints, not {name}"))
     if not kind.has_choices and question.get("keep_choices") is not None:
-        found.append(((*at, "keep_choices"), f"only {_names('has_choices')} questions have choices to keep, "
-                                             f"not {name}"))
+        found.append(
+            ((*at, "keep_choices"), f"only {_names('has_choices')} questions have choices to keep, not {name}")
+        )
     return found
 
 

@@ -24,7 +24,7 @@ def section_schema() -> dict[str, Any]:
         "$schema": DIALECT,
         "title": "il6 section file",
         "description": "One section of an il6 course (content/NN-slug.yaml). `il6 validate` checks the rest: "
-                       "ids unique across the course, topics named in other files, the file-name prefix.",
+        "ids unique across the course, topics named in other files, the file-name prefix.",
     }
     schema.update(_object(SECTION_FIELDS))
     _add_question_rules(schema)
@@ -46,8 +46,10 @@ def _field(spec: Field) -> dict[str, Any]:
     if spec.description:
         schema["description"] = spec.description
     if not spec.required:  # parse treats an optional field given as null as absent
-        schema = {"anyOf": [schema, {"type": "null"}], **({"description": spec.description}
-                                                           if spec.description else {})}
+        schema = {
+            "anyOf": [schema, {"type": "null"}],
+            **({"description": spec.description} if spec.description else {}),
+        }
     return schema
 
 
@@ -73,8 +75,12 @@ def _kind(spec: Field) -> dict[str, Any]:
     if kind == "object_list":
         return {"type": "array", "items": _object(spec.fields or {}), **({"minItems": 1} if spec.required else {})}
     if kind == "object_map":
-        return {"type": "object", "propertyNames": {"pattern": SLUG.pattern},
-                "additionalProperties": _object(spec.fields or {}), **({"minProperties": 1} if spec.required else {})}
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": SLUG.pattern},
+            "additionalProperties": _object(spec.fields or {}),
+            **({"minProperties": 1} if spec.required else {}),
+        }
     raise AssertionError(f"field kind {kind!r} has no schema")  # a new kind in parse.py needs a line here
 
 
@@ -88,8 +94,10 @@ def _add_question_rules(schema: dict[str, Any]) -> None:
     choices where a type has choices and none elsewhere, a boolean answer exactly where a type has one, and
     `accept`, `hint` and `keep_choices` only where the type allows them."""
     question = _question(schema)
-    question["properties"]["type"] = {"enum": [t.value for t in QuestionType],
-                                      "description": question["properties"]["type"].get("description", "")}
+    question["properties"]["type"] = {
+        "enum": [t.value for t in QuestionType],
+        "description": question["properties"]["type"].get("description", ""),
+    }
 
     def when(kind: QuestionType, then: dict[str, Any]) -> dict[str, Any]:
         return {"if": {"properties": {"type": {"const": kind.value}}, "required": ["type"]}, "then": then}
@@ -97,13 +105,18 @@ def _add_question_rules(schema: dict[str, Any]) -> None:
     not_there = {"not": {"type": ["string", "number", "boolean", "array", "object"]}}  # absent or null
     rules = []
     for kind in KINDS.values():
-        properties: dict[str, Any] = {"answer": {"type": "boolean"} if kind.boolean_answer
-                                      else {"not": {"type": "boolean"}}}
+        properties: dict[str, Any] = {
+            "answer": {"type": "boolean"} if kind.boolean_answer else {"not": {"type": "boolean"}}
+        }
         then: dict[str, Any] = {"properties": properties}
         if kind.has_choices:
             then["required"] = ["choices"]
-            properties["choices"] = {"type": "array", "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES,
-                                     "uniqueItems": True}
+            properties["choices"] = {
+                "type": "array",
+                "minItems": MIN_CHOICES,
+                "maxItems": MAX_CHOICES,
+                "uniqueItems": True,
+            }
         else:
             properties["choices"] = not_there
             properties["keep_choices"] = not_there

@@ -39,6 +39,7 @@ def section_ids_named(course: Course, names: list[str] | None) -> list[str]:
     """The ids of the sections the user named (none named: an empty list, meaning all)."""
     return [find_section(course, name).id for name in names or []]
 
+
 def topic_keys(topic: Topic) -> set[str]:
     """Every normalised name a topic answers to: id, title, the title's parts around brackets, aliases."""
     names = [topic.id, topic.title, *topic.aliases]

@@ -42,8 +42,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield temporary
         os.replace(temporary, path)
     except OSError as error:
-        raise Il6Error(f"cannot write {path}: {error.strerror}",
-                       hint="check that the folder exists and is writable") from None
+        raise Il6Error(
+            f"cannot write {path}: {error.strerror}", hint="check that the folder exists and is writable"
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -54,43 +54,56 @@ CSS = """\
 code { font-family: ui-monospace, Menlo, Consolas, monospace; }
 """
 
-META = ('<div class="meta">{{#Topic}}Read more: {{Topic}}{{/Topic}}'
-        '{{#Section}}<br>Section: {{Section}}{{/Section}}</div>')
+META = (
+    '<div class="meta">{{#Topic}}Read more: {{Topic}}{{/Topic}}{{#Section}}<br>Section: {{Section}}{{/Section}}</div>'
+)
 
 QUESTION_MODEL = genanki.Model(
     QUESTION_MODEL_ID,
     "il6 question",
     fields=[{"name": name} for name in ("Prompt", "Choices", "Answer", "Explanation", "Topic", "Section", "Id")],
-    templates=[{
-        "name": "Question",
-        "qfmt": '<div class="prompt">{{Prompt}}</div>{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}',
-        "afmt": ('{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
-                 '<div class="explanation">{{Explanation}}</div>' + META),
-    }],
+    templates=[
+        {
+            "name": "Question",
+            "qfmt": (
+                '<div class="prompt">{{Prompt}}</div>{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}'
+            ),
+            "afmt": (
+                '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
+                '<div class="explanation">{{Explanation}}</div>' + META
+            ),
+        }
+    ],
     css=CSS,
 )
 TYPED_MODEL = genanki.Model(
     TYPED_MODEL_ID,
     "il6 typed answer",
     fields=[{"name": name} for name in ("Prompt", "Answer", "Accepted", "Explanation", "Topic", "Section", "Id")],
-    templates=[{
-        "name": "Typed answer",
-        "qfmt": '<div class="prompt">{{Prompt}}</div>{{type:Answer}}',
-        "afmt": ('<div class="prompt">{{Prompt}}</div><hr id="answer">{{type:Answer}}'
-                 '{{#Accepted}}<div class="meta">Also accepted: {{Accepted}}</div>{{/Accepted}}'
-                 '<div class="explanation">{{Explanation}}</div>' + META),
-    }],
+    templates=[
+        {
+            "name": "Typed answer",
+            "qfmt": '<div class="prompt">{{Prompt}}</div>{{type:Answer}}',
+            "afmt": (
+                '<div class="prompt">{{Prompt}}</div><hr id="answer">{{type:Answer}}'
+                '{{#Accepted}}<div class="meta">Also accepted: {{Accepted}}</div>{{/Accepted}}'
+                '<div class="explanation">{{Explanation}}</div>' + META
+            ),
+        }
+    ],
     css=CSS,
 )
 CLOZE_MODEL = genanki.Model(
     CLOZE_MODEL_ID,
     "il6 cloze",
     fields=[{"name": name} for name in ("Text", "Explanation", "Topic", "Section", "Id")],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": "{{cloze:Text}}",
-        "afmt": '{{cloze:Text}}<div class="explanation">{{Explanation}}</div>' + META,
-    }],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": "{{cloze:Text}}",
+            "afmt": '{{cloze:Text}}<div class="explanation">{{Explanation}}</div>' + META,
+        }
+    ],
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
@@ -104,8 +117,9 @@ class AnkiExport:
     by_model: dict[str, int]
 
 
-def build(course: Course, section_ids: Sequence[str] = (), deck: str = DEFAULT_TITLE
-          ) -> tuple[genanki.Package, AnkiExport]:
+def build(
+    course: Course, section_ids: Sequence[str] = (), deck: str = DEFAULT_TITLE
+) -> tuple[genanki.Package, AnkiExport]:
     """The package, and what is in it."""
     name = _deck_part(deck) or DEFAULT_TITLE
     tag_root = re.sub(r"\s+", "_", name)
@@ -114,8 +128,11 @@ def build(course: Course, section_ids: Sequence[str] = (), deck: str = DEFAULT_T
     counts: dict[str, int] = {}
     position = itertools.count()
     for section in sections:
-        subdeck = genanki.Deck(deck_id(f"{name}::{section.id}"), f"{name}::{section.number:02} "
-                               f"{_deck_part(section.title)}", description=_objectives_html(section))
+        subdeck = genanki.Deck(
+            deck_id(f"{name}::{section.id}"),
+            f"{name}::{section.number:02} {_deck_part(section.title)}",
+            description=_objectives_html(section),
+        )
         for question in section.questions:
             note = question_note(course, section, question, name, tag_root, next(position))
             counts[note.model.name] = counts.get(note.model.name, 0) + 1
@@ -152,8 +169,9 @@ def note_guid(deck: str, question_id: str) -> str:
     return str(genanki.guid_for("il6", deck, question_id))
 
 
-def question_note(course: Course, section: Section, question: Question, deck: str, tag_root: str,
-                  position: int) -> genanki.Note:
+def question_note(
+    course: Course, section: Section, question: Question, deck: str, tag_root: str, position: int
+) -> genanki.Note:
     topic = course.topics_by_id.get(question.topic_id)
     topic_html = _escape(f"{topic.title} (il6 explain {topic.id})") if topic else _escape(question.topic_id)
     section_html = _escape(f"{section.number}. {section.title}")
@@ -168,8 +186,15 @@ def question_note(course: Course, section: Section, question: Question, deck: st
         fields = [text, explanation, topic_html, section_html, question.id]
     elif note_kind == "typed":
         model = TYPED_MODEL
-        fields = [to_html(question.prompt), _escape(question.answer_text()),
-                  _escape(", ".join(question.accepted)), explanation, topic_html, section_html, question.id]
+        fields = [
+            to_html(question.prompt),
+            _escape(question.answer_text()),
+            _escape(", ".join(question.accepted)),
+            explanation,
+            topic_html,
+            section_html,
+            question.id,
+        ]
     else:
         model = QUESTION_MODEL
         choices = ""
@@ -181,8 +206,11 @@ def question_note(course: Course, section: Section, question: Question, deck: st
         if question.choices:
             answer = f"{LETTERS[choice_order(question).index(str(question.answer))]}. {answer}"
         fields = [to_html(question.prompt), choices, answer, explanation, topic_html, section_html, question.id]
-    tags = [f"{tag_root}::section::{section.id}", f"{tag_root}::topic::{question.topic_id}",
-            f"{tag_root}::type::{question.type.value}"]
+    tags = [
+        f"{tag_root}::section::{section.id}",
+        f"{tag_root}::topic::{question.topic_id}",
+        f"{tag_root}::type::{question.type.value}",
+    ]
     return genanki.Note(model=model, fields=fields, tags=tags, guid=note_guid(deck, question.id), due=position)
 
 
@@ -227,4 +255,3 @@ def _deck_part(text: str) -> str:
 def _objectives_html(section: Section) -> str:
     items = "".join(f"<li>{_inline(o)}</li>" for o in section.objectives)
     return f"<p>By the end of this section you can:</p><ul>{items}</ul>"
-

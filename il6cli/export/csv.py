@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from ..course.model import Course
 from . import choice_order, selected_sections
 
-COLUMNS = ("id", "section", "section_title", "topic", "type", "prompt", "choices", "answer", "accepted",
-           "explanation")
+COLUMNS = ("id", "section", "section_title", "topic", "type", "prompt", "choices", "answer", "accepted", "explanation")
 LIST_SEPARATOR = "\n"
 
 
@@ -25,9 +24,18 @@ def questions_csv(course: Course, section_ids: Sequence[str] = ()) -> str:
     writer.writerow(COLUMNS)
     for section in selected_sections(course, section_ids):
         for question in section.questions:
-            writer.writerow([
-                question.id, section.id, section.title, question.topic_id, question.type.value,
-                " ".join(question.prompt.split()), LIST_SEPARATOR.join(choice_order(question)), question.answer_text(),
-                LIST_SEPARATOR.join(question.accepted), " ".join(question.explanation.split()),
-            ])
+            writer.writerow(
+                [
+                    question.id,
+                    section.id,
+                    section.title,
+                    question.topic_id,
+                    question.type.value,
+                    " ".join(question.prompt.split()),
+                    LIST_SEPARATOR.join(choice_order(question)),
+                    question.answer_text(),
+                    LIST_SEPARATOR.join(question.accepted),
+                    " ".join(question.explanation.split()),
+                ]
+            )
     return out.getvalue()

@@ -15,23 +15,27 @@ class StatsQueries(Database):
         ids = json.dumps(list(question_ids))
         with translated(self.path):
             reviews, cram = self.db.execute(
-                "SELECT coalesce(sum(reviews), 0), coalesce(sum(cram), 0) FROM review_days").fetchone()
+                "SELECT coalesce(sum(reviews), 0), coalesce(sum(cram), 0) FROM review_days"
+            ).fetchone()
             seen, due = self.db.execute(
                 """SELECT count(*), coalesce(sum(due <= ?), 0) FROM cards
-                   WHERE question_id IN (SELECT value FROM json_each(?))""", (iso(now), ids)).fetchone()
-        return {"reviews_total": int(reviews), "cram_reviews": int(cram), "cards_seen": int(seen),
-                "due_now": int(due)}
+                   WHERE question_id IN (SELECT value FROM json_each(?))""",
+                (iso(now), ids),
+            ).fetchone()
+        return {"reviews_total": int(reviews), "cram_reviews": int(cram), "cards_seen": int(seen), "due_now": int(due)}
 
     def retention(self) -> tuple[int, int]:
         """(recalled, reviewed) over scheduled reviews of cards that were already in Review state."""
         with translated(self.path):
             row = self.db.execute(
                 "SELECT coalesce(sum(review_state_recalled), 0), coalesce(sum(review_state_reviews), 0)"
-                " FROM review_days").fetchone()
+                " FROM review_days"
+            ).fetchone()
         return int(row[0]), int(row[1])
 
-    def section_counts(self, now: datetime, question_ids: Sequence[str], mature_days: float
-                       ) -> dict[str, tuple[int, int, int]]:
+    def section_counts(
+        self, now: datetime, question_ids: Sequence[str], mature_days: float
+    ) -> dict[str, tuple[int, int, int]]:
         """Per section: (cards seen, due now, mature: stability of at least `mature_days`)."""
         ids = json.dumps(list(question_ids))
         with translated(self.path):
@@ -39,7 +43,8 @@ class StatsQueries(Database):
                 """SELECT section_id, count(*), coalesce(sum(due <= ?), 0),
                           coalesce(sum(coalesce(stability, 0) >= ?), 0)
                    FROM cards WHERE question_id IN (SELECT value FROM json_each(?)) GROUP BY section_id""",
-                (iso(now), mature_days, ids)).fetchall()
+                (iso(now), mature_days, ids),
+            ).fetchall()
         return {section: (int(seen), int(due), int(mature)) for section, seen, due, mature in rows}
 
     def due_per_day(self, now: datetime, days: int, question_ids: Sequence[str], day_shift: str) -> dict[str, int]:
@@ -51,12 +56,14 @@ class StatsQueries(Database):
             rows = self.db.execute(
                 """SELECT max(date(due, ?), date(?, ?)), count(*) FROM cards
                    WHERE due < ? AND question_id IN (SELECT value FROM json_each(?)) GROUP BY 1""",
-                (day_shift, iso(now), day_shift, until, ids)).fetchall()
+                (day_shift, iso(now), day_shift, until, ids),
+            ).fetchall()
         return {day: int(count) for day, count in rows}
 
     def reviews_per_day(self, since_day: str) -> dict[str, int]:
         """Reviews on each study day from `since_day` (YYYY-MM-DD) on."""
         with translated(self.path):
-            rows = self.db.execute("SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0",
-                                   (since_day,)).fetchall()
+            rows = self.db.execute(
+                "SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0", (since_day,)
+            ).fetchall()
         return {day: int(count) for day, count in rows}

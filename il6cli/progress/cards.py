@@ -22,8 +22,7 @@ from .records import (
 class CardQueries(Database):
     def card(self, question_id: str) -> CardRow | None:
         with translated(self.path):
-            row = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE question_id = ?",
-                                  (question_id,)).fetchone()
+            row = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,)).fetchone()
         return CardRow(*row) if row else None
 
     def known_question_ids(self) -> set[str]:
@@ -33,8 +32,9 @@ class CardQueries(Database):
     def due_cards(self, now: datetime) -> list[CardRow]:
         """Cards due at `now`, most overdue first (an indexed range scan on `due`)."""
         with translated(self.path):
-            rows = self.db.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due",
-                                   (iso(now),)).fetchall()
+            rows = self.db.execute(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due", (iso(now),)
+            ).fetchall()
         return [CardRow(*row) for row in rows]
 
     def upcoming(self, now: datetime, limit: int, question_ids: Sequence[str]) -> list[CardRow]:
@@ -44,13 +44,15 @@ class CardQueries(Database):
             rows = self.db.execute(
                 f"""SELECT {CARD_COLUMNS} FROM cards
                     WHERE due > ? AND question_id IN (SELECT value FROM json_each(?)) ORDER BY due LIMIT ?""",
-                (iso(now), json.dumps(list(question_ids)), limit)).fetchall()
+                (iso(now), json.dumps(list(question_ids)), limit),
+            ).fetchall()
         return [CardRow(*row) for row in rows]
 
     def introduced_since(self, moment: datetime) -> int:
         with translated(self.path):
-            return int(self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?",
-                                       (iso(moment),)).fetchone()[0])
+            return int(
+                self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?", (iso(moment),)).fetchone()[0]
+            )
 
     def all_cards(self) -> list[CardRow]:
         with translated(self.path):
@@ -101,13 +103,16 @@ class CardQueries(Database):
         with translated(self.path):
             rows = self.db.execute(
                 f"""SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                           {card_before}, state_before, day FROM reviews ORDER BY reviewed_at, id""")
+                           {card_before}, state_before, day FROM reviews ORDER BY reviewed_at, id"""
+            )
             for q, s, r, c, a, t, d, cr, b, sb, day in rows:
                 yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day)
 
     def review_times(self, question_id: str) -> list[tuple[str, int, bool]]:
         """(reviewed at, rating, cram) of one question's reviews, oldest first (an indexed lookup)."""
         with translated(self.path):
-            rows = self.db.execute("SELECT reviewed_at, rating, cram FROM reviews WHERE question_id = ? "
-                                   "ORDER BY reviewed_at, id", (question_id,)).fetchall()
+            rows = self.db.execute(
+                "SELECT reviewed_at, rating, cram FROM reviews WHERE question_id = ? ORDER BY reviewed_at, id",
+                (question_id,),
+            ).fetchall()
         return [(at, int(rating), bool(cram)) for at, rating, cram in rows]

@@ -39,8 +39,10 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"cannot create the data folder {path.parent}: {error.strerror}",
-                             hint="set IL6_HOME to a folder you can write to") from None
+            raise StoreError(
+                f"cannot create the data folder {path.parent}: {error.strerror}",
+                hint="set IL6_HOME to a folder you can write to",
+            ) from None
         with translated(path):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         store = cls(path, connection)
@@ -66,12 +68,17 @@ class Database:
             has_tables = tables > 0
         if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
             self.db.close()
-            raise StoreError(f"{self.path} is not an il6 progress database; it was left untouched",
-                             hint="move it away, or set IL6_HOME to another folder")
+            raise StoreError(
+                f"{self.path} is not an il6 progress database; it was left untouched",
+                hint="move it away, or set IL6_HOME to another folder",
+            )
         if version > SCHEMA_VERSION:
             self.db.close()
-            raise StoreError(f"{self.path} was written by a newer il6 (schema {version}, this il6 knows "
-                             f"{SCHEMA_VERSION}); it was left untouched", hint="upgrade il6: pip install -U il6")
+            raise StoreError(
+                f"{self.path} was written by a newer il6 (schema {version}, this il6 knows "
+                f"{SCHEMA_VERSION}); it was left untouched",
+                hint="upgrade il6: pip install -U il6",
+            )
         if version < SCHEMA_VERSION:
             if has_tables:
                 self._backup(f"before-schema-{SCHEMA_VERSION}")

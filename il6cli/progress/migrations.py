@@ -76,8 +76,8 @@ MIGRATIONS: list[list[str]] = [
            END""",
     ],
     [  # 3: the per-day columns count reviews of cards in FSRS Review state; "mature" (stability of three weeks
-       # or more, as in Anki) is a different thing, which stats computes from the cards. SQLite rewrites the
-       # triggers' references to the renamed columns itself.
+        # or more, as in Anki) is a different thing, which stats computes from the cards. SQLite rewrites the
+        # triggers' references to the renamed columns itself.
         "ALTER TABLE review_days RENAME COLUMN mature_reviews TO review_state_reviews",
         "ALTER TABLE review_days RENAME COLUMN mature_recalled TO review_state_recalled",
     ],

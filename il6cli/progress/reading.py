@@ -41,7 +41,8 @@ class ReadingQueries(Database):
         """(section id, first read, last read) for every section read."""
         with translated(self.path):
             rows = self.db.execute(
-                "SELECT section_id, first_read_at, last_read_at FROM sections_read ORDER BY section_id").fetchall()
+                "SELECT section_id, first_read_at, last_read_at FROM sections_read ORDER BY section_id"
+            ).fetchall()
         return [(section, first, last) for section, first, last in rows]
 
     def merge_reading(self, reading: Sequence[tuple[str, str, str]]) -> None:
@@ -51,7 +52,9 @@ class ReadingQueries(Database):
                 """INSERT INTO sections_read (section_id, first_read_at, last_read_at) VALUES (?, ?, ?)
                    ON CONFLICT (section_id) DO UPDATE SET
                        first_read_at = min(first_read_at, excluded.first_read_at),
-                       last_read_at = max(last_read_at, excluded.last_read_at)""", reading)
+                       last_read_at = max(last_read_at, excluded.last_read_at)""",
+                reading,
+            )
 
 
 def first_section(course: Course, read: dict[str, str], position: str | None) -> Section:

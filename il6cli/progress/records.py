@@ -33,8 +33,9 @@ class ReviewRow(NamedTuple):
     day: str | None = None  # the user's study day (YYYY-MM-DD, see days.py); None: the UTC date of reviewed_at
 
 
-CARD_COLUMNS = ("question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, "
-                "introduced_at, fsrs")
+CARD_COLUMNS = (
+    "question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, introduced_at, fsrs"
+)
 CARD_MARKS = ", ".join("?" * 11)
 CARD_UPSERT = f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES ({CARD_MARKS})"
 REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
@@ -43,12 +44,32 @@ REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct
 
 
 def review_values(review: ReviewRow) -> tuple[object, ...]:
-    return (review.question_id, review.section_id, review.rating,
-            None if review.correct is None else int(review.correct), review.answer, review.reviewed_at,
-            review.duration_ms, int(review.cram), review.card_before, review.state_before,
-            review.day or review.reviewed_at[:10])
+    return (
+        review.question_id,
+        review.section_id,
+        review.rating,
+        None if review.correct is None else int(review.correct),
+        review.answer,
+        review.reviewed_at,
+        review.duration_ms,
+        int(review.cram),
+        review.card_before,
+        review.state_before,
+        review.day or review.reviewed_at[:10],
+    )
 
 
 def card_values(card: CardRow) -> tuple[object, ...]:
-    return (card.question_id, card.section_id, card.due, card.state, card.stability, card.difficulty,
-            card.last_review, card.reps, card.failures, card.introduced_at, card.fsrs)
+    return (
+        card.question_id,
+        card.section_id,
+        card.due,
+        card.state,
+        card.stability,
+        card.difficulty,
+        card.last_review,
+        card.reps,
+        card.failures,
+        card.introduced_at,
+        card.fsrs,
+    )

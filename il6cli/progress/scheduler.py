@@ -84,6 +84,10 @@ def replay(question_id: str, reviews: list[tuple[datetime, Grade]], scheduler: f
     """The card that this log of reviews produces, rebuilt from a new card by FSRS itself (in time order)."""
     first = min(moment for moment, _ in reviews)
     card = new_card(question_id, first)
-    logs = [fsrs.ReviewLog(card_id=card.card_id, rating=fsrs.Rating(int(grade)), review_datetime=moment,
-                           review_duration=None) for moment, grade in reviews]
+    logs = [
+        fsrs.ReviewLog(
+            card_id=card.card_id, rating=fsrs.Rating(int(grade)), review_datetime=moment, review_duration=None
+        )
+        for moment, grade in reviews
+    ]
     return scheduler.reschedule_card(card, logs)

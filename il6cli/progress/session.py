@@ -46,8 +46,9 @@ def mix(questions: Sequence[Question]) -> list[Question]:
         if ordered:
             last = ordered[-1]
             window = remaining[:MIX_WINDOW]
-            scored = [(int(q.section_id == last.section_id) + int(q.type == last.type), i)
-                      for i, q in enumerate(window)]
+            scored = [
+                (int(q.section_id == last.section_id) + int(q.type == last.type), i) for i, q in enumerate(window)
+            ]
             pick = min(scored)[1]
         ordered.append(remaining.pop(pick))
     return ordered
@@ -143,29 +144,52 @@ class Session:
         self.rng.shuffle(choices)
         return choices
 
-    def record(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
-               duration_ms: int | None) -> Answered:
+    def record(
+        self,
+        question: Question,
+        grade: Grade,
+        correct: bool | None,
+        given: str | None,
+        now: datetime,
+        duration_ms: int | None,
+    ) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
             review_id = self.store.add_review(review_row, after)
-        answered = Answered(question, self.position, review_id, before, correct, after.due if after else None,
-                            given, duration_ms)
+        answered = Answered(
+            question, self.position, review_id, before, correct, after.due if after else None, given, duration_ms
+        )
         self.history.append(answered)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
             self.leeches.append(question)
         return answered
 
-    def _reviewed(self, question: Question, grade: Grade, correct: bool | None, given: str | None, now: datetime,
-                  duration_ms: int | None, before: CardRow | None) -> tuple[ReviewRow, CardRow | None]:
+    def _reviewed(
+        self,
+        question: Question,
+        grade: Grade,
+        correct: bool | None,
+        given: str | None,
+        now: datetime,
+        duration_ms: int | None,
+        before: CardRow | None,
+    ) -> tuple[ReviewRow, CardRow | None]:
         """The review to log and the card after it (None when cramming: the schedule does not move)."""
         card = card_from_json(before.fsrs) if before else new_card(question.id, now)
         review_row = ReviewRow(
-            question_id=question.id, section_id=question.section_id, rating=int(grade), correct=correct,
-            answer=None if given is None else given[:MAX_ANSWER_CHARS], reviewed_at=iso(now),
-            duration_ms=duration_ms, cram=self.settings.cram, card_before=before.fsrs if before else None,
-            state_before=before.state if before else None, day=study_day(now, self.tz).isoformat(),
+            question_id=question.id,
+            section_id=question.section_id,
+            rating=int(grade),
+            correct=correct,
+            answer=None if given is None else given[:MAX_ANSWER_CHARS],
+            reviewed_at=iso(now),
+            duration_ms=duration_ms,
+            cram=self.settings.cram,
+            card_before=before.fsrs if before else None,
+            state_before=before.state if before else None,
+            day=study_day(now, self.tz).isoformat(),
         )
         if self.settings.cram:
             return review_row, None
@@ -174,15 +198,28 @@ class Session:
         at = max(now, card.last_review) if card.last_review else now
         updated = review(self.scheduler, card, grade, at)
         return review_row, CardRow(
-            question_id=question.id, section_id=question.section_id, due=iso(updated.due),
-            state=int(updated.state), stability=updated.stability, difficulty=updated.difficulty,
-            last_review=iso(at), reps=(before.reps if before else 0) + 1,
+            question_id=question.id,
+            section_id=question.section_id,
+            due=iso(updated.due),
+            state=int(updated.state),
+            stability=updated.stability,
+            difficulty=updated.difficulty,
+            last_review=iso(at),
+            reps=(before.reps if before else 0) + 1,
             failures=(before.failures if before else 0) + int(grade == Grade.AGAIN),
-            introduced_at=before.introduced_at if before else iso(now), fsrs=card_to_json(updated),
+            introduced_at=before.introduced_at if before else iso(now),
+            fsrs=card_to_json(updated),
         )
 
-    def grade_and_record(self, question: Question, correct: bool, given: str, now: datetime,
-                         duration_ms: int | None, self_grade: Grade | None = None) -> Answered:
+    def grade_and_record(
+        self,
+        question: Question,
+        correct: bool,
+        given: str,
+        now: datetime,
+        duration_ms: int | None,
+        self_grade: Grade | None = None,
+    ) -> Answered:
         return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms)
 
     def regrade_last(self, grade: Grade, now: datetime) -> Answered | None:
@@ -213,10 +250,15 @@ class Session:
         due_cards = self.store.due_cards(now + timedelta(days=1))
         in_course = {q.id for q in self.course.questions}
         upcoming = self.store.upcoming(now, 1, list(in_course))
-        return Summary(answered=answered, correct=correct, seconds=(now - started).total_seconds(),
-                       due_within_day=sum(1 for c in due_cards if c.question_id in in_course),
-                       next_due=upcoming[0].due if upcoming else None,
-                       leeches=[q.id for q in self.leeches], cram=self.settings.cram)
+        return Summary(
+            answered=answered,
+            correct=correct,
+            seconds=(now - started).total_seconds(),
+            due_within_day=sum(1 for c in due_cards if c.question_id in in_course),
+            next_due=upcoming[0].due if upcoming else None,
+            leeches=[q.id for q in self.leeches],
+            cram=self.settings.cram,
+        )
 
 
 class Summary(NamedTuple):

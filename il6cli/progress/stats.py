@@ -63,10 +63,17 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
     calendar = [(d, per_day.get(d, 0)) for d in _days(start, (today - start).days + 1)]
     recent = store.reviews_per_day((today - timedelta(days=STREAK_HORIZON_DAYS)).isoformat())
     return Stats(
-        reviews_total=totals["reviews_total"], cram_reviews=totals["cram_reviews"],
-        cards_seen=totals["cards_seen"], questions_total=len(ids), due_now=totals["due_now"],
-        retention=round(recalled / reviewed, 4) if reviewed else None, retention_reviews=reviewed,
-        streak_days=_streak(set(recent), today), sections=sections, forecast=forecast, calendar=calendar,
+        reviews_total=totals["reviews_total"],
+        cram_reviews=totals["cram_reviews"],
+        cards_seen=totals["cards_seen"],
+        questions_total=len(ids),
+        due_now=totals["due_now"],
+        retention=round(recalled / reviewed, 4) if reviewed else None,
+        retention_reviews=reviewed,
+        streak_days=_streak(set(recent), today),
+        sections=sections,
+        forecast=forecast,
+        calendar=calendar,
     )
 
 

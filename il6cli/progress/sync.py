@@ -64,18 +64,46 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
     header = {"format": FORMAT, "version": VERSION, "il6": __version__, "exported_at": iso(now)}
     out.write(json.dumps(header, ensure_ascii=False)[:-1])  # the object stays open: its three lists follow
     lists: list[tuple[str, Iterable[dict[str, Any]]]] = [
-        ("reviews", (
-            {"question_id": r.question_id, "section_id": r.section_id, "rating": r.rating, "correct": r.correct,
-             "answer": r.answer, "reviewed_at": r.reviewed_at, "duration_ms": r.duration_ms, "cram": r.cram,
-             "state_before": r.state_before}
-            for r in store.review_log())),
-        ("cards", (
-            {"question_id": c.question_id, "section_id": c.section_id, "due": c.due, "state": c.state,
-             "stability": c.stability, "difficulty": c.difficulty, "last_review": c.last_review, "reps": c.reps,
-             "failures": c.failures, "introduced_at": c.introduced_at, "fsrs": json.loads(c.fsrs)}
-            for c in store.all_cards())),
-        ("sections_read", ({"section_id": s, "first_read_at": first, "last_read_at": last}
-                           for s, first, last in store.reading_log())),
+        (
+            "reviews",
+            (
+                {
+                    "question_id": r.question_id,
+                    "section_id": r.section_id,
+                    "rating": r.rating,
+                    "correct": r.correct,
+                    "answer": r.answer,
+                    "reviewed_at": r.reviewed_at,
+                    "duration_ms": r.duration_ms,
+                    "cram": r.cram,
+                    "state_before": r.state_before,
+                }
+                for r in store.review_log()
+            ),
+        ),
+        (
+            "cards",
+            (
+                {
+                    "question_id": c.question_id,
+                    "section_id": c.section_id,
+                    "due": c.due,
+                    "state": c.state,
+                    "stability": c.stability,
+                    "difficulty": c.difficulty,
+                    "last_review": c.last_review,
+                    "reps": c.reps,
+                    "failures": c.failures,
+                    "introduced_at": c.introduced_at,
+                    "fsrs": json.loads(c.fsrs),
+                }
+                for c in store.all_cards()
+            ),
+        ),
+        (
+            "sections_read",
+            ({"section_id": s, "first_read_at": first, "last_read_at": last} for s, first, last in store.reading_log()),
+        ),
     ]
     counts = []
     for key, entries in lists:
@@ -107,22 +135,25 @@ def parse_text(text: str, source: str) -> Progress:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ProgressFileError(f"{source} is not JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-                                hint=HINT) from None
+        raise ProgressFileError(
+            f"{source} is not JSON (line {error.lineno}, column {error.colno}: {error.msg})", hint=HINT
+        ) from None
     return parse_progress(data, source)
 
 
 def parse_progress(data: object, source: str) -> Progress:
     """Check every entry of a decoded progress file; raise `ProgressFileError` naming the first problem."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ProgressFileError(f"{source} is not an il6 progress file (it has no \"format\": \"{FORMAT}\")",
-                                hint=HINT)
+        raise ProgressFileError(f'{source} is not an il6 progress file (it has no "format": "{FORMAT}")', hint=HINT)
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProgressFileError(f"{source}: version: must be a positive integer", hint=HINT)
     if version > VERSION:
-        raise ProgressFileError(f"{source} was written by a newer il6 (progress format {version}, this il6 reads "
-                                f"{VERSION}); nothing was imported", hint="upgrade il6: pip install -U il6")
+        raise ProgressFileError(
+            f"{source} was written by a newer il6 (progress format {version}, this il6 reads "
+            f"{VERSION}); nothing was imported",
+            hint="upgrade il6: pip install -U il6",
+        )
     checker = _Checker(source)
     reviews = checker.entries(data, "reviews", _review)
     cards = checker.entries(data, "cards", _card)
@@ -178,8 +209,9 @@ class _Entry:
 
     def number(self, key: str) -> float | None:
         value = self._get(key, True)
-        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)
-                                  or not math.isfinite(value)):
+        if value is not None and (
+            not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+        ):
             self.checker.fail(f"{self.where}.{key}", "must be a number")
         return None if value is None else float(value)
 
@@ -208,10 +240,15 @@ def _review(entry: _Entry) -> ReviewRow:
     if answer is not None and not isinstance(answer, str):
         entry.checker.fail(f"{entry.where}.answer", "must be a string")
     return ReviewRow(
-        question_id=entry.text("question_id"), section_id=entry.text("section_id"),
-        rating=entry.integer("rating", 1, 4), correct=entry.flag("correct", optional=True), answer=answer,
-        reviewed_at=entry.time("reviewed_at") or "", duration_ms=entry.integer("duration_ms", 0, optional=True),
-        cram=bool(entry.flag("cram", optional=True)), card_before=None,
+        question_id=entry.text("question_id"),
+        section_id=entry.text("section_id"),
+        rating=entry.integer("rating", 1, 4),
+        correct=entry.flag("correct", optional=True),
+        answer=answer,
+        reviewed_at=entry.time("reviewed_at") or "",
+        duration_ms=entry.integer("duration_ms", 0, optional=True),
+        cram=bool(entry.flag("cram", optional=True)),
+        card_before=None,
         state_before=entry.integer("state_before", 0, 3, optional=True),
     )
 
@@ -227,11 +264,17 @@ def _card(entry: _Entry) -> CardRow:
     except Exception:  # whatever fsrs raises on a malformed card
         entry.checker.fail(f"{entry.where}.fsrs", "is not an FSRS card")
     return CardRow(
-        question_id=entry.text("question_id"), section_id=entry.text("section_id"), due=entry.time("due") or "",
-        state=entry.integer("state", 1, 3), stability=entry.number("stability"),
-        difficulty=entry.number("difficulty"), last_review=entry.time("last_review", optional=True),
-        reps=entry.integer("reps", 0), failures=entry.integer("failures", 0),
-        introduced_at=entry.time("introduced_at") or "", fsrs=fsrs_json,
+        question_id=entry.text("question_id"),
+        section_id=entry.text("section_id"),
+        due=entry.time("due") or "",
+        state=entry.integer("state", 1, 3),
+        stability=entry.number("stability"),
+        difficulty=entry.number("difficulty"),
+        last_review=entry.time("last_review", optional=True),
+        reps=entry.integer("reps", 0),
+        failures=entry.integer("failures", 0),
+        introduced_at=entry.time("introduced_at") or "",
+        fsrs=fsrs_json,
     )
 
 
@@ -285,17 +328,22 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
         store.add_reviews(added)
         store.put_cards(cards)
         store.merge_reading(incoming.reading)
-    return Merged(reviews_added=counts["added"], reviews_already_here=len(incoming.reviews) - counts["added"],
-                  cards_taken=counts["taken"], cards_replayed=counts["replayed"],
-                  sections_read=len({s for s, _, _ in incoming.reading} - known_reading))
+    return Merged(
+        reviews_added=counts["added"],
+        reviews_already_here=len(incoming.reviews) - counts["added"],
+        cards_taken=counts["taken"],
+        cards_replayed=counts["replayed"],
+        sections_read=len({s for s, _, _ in incoming.reading} - known_reading),
+    )
 
 
 def review_key(review: ReviewRow) -> ReviewKey:
     return (review.question_id, review.reviewed_at, review.rating, review.cram)
 
 
-def _replayed(question_id: str, section_id: str, log: list[tuple[str, int]], local: CardRow | None,
-              retention: float) -> CardRow:
+def _replayed(
+    question_id: str, section_id: str, log: list[tuple[str, int]], local: CardRow | None, retention: float
+) -> CardRow:
     """The card FSRS makes of this time-ordered log of (reviewed at, rating), fuzz seeded by the question id."""
     from .days import parse_iso
     from .scheduler import Grade, card_to_json, make_scheduler, replay
@@ -304,8 +352,15 @@ def _replayed(question_id: str, section_id: str, log: list[tuple[str, int]], loc
     card = replay(question_id, [(parse_iso(at), Grade(rating)) for at, rating in log], scheduler)
     first, last = log[0][0], log[-1][0]
     return CardRow(
-        question_id=question_id, section_id=local.section_id if local else section_id, due=iso(card.due),
-        state=int(card.state), stability=card.stability, difficulty=card.difficulty, last_review=last,
-        reps=len(log), failures=sum(1 for _, rating in log if rating == Grade.AGAIN),
-        introduced_at=min(first, local.introduced_at) if local else first, fsrs=card_to_json(card),
+        question_id=question_id,
+        section_id=local.section_id if local else section_id,
+        due=iso(card.due),
+        state=int(card.state),
+        stability=card.stability,
+        difficulty=card.difficulty,
+        last_review=last,
+        reps=len(log),
+        failures=sum(1 for _, rating in log if rating == Grade.AGAIN),
+        introduced_at=min(first, local.introduced_at) if local else first,
+        fsrs=card_to_json(card),
     )

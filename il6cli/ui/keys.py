@@ -30,8 +30,9 @@ class KeyRow(NamedTuple):
 KEY_TABLE = [
     KeyRow("multiple choice", "`1`-`6`", "pick that choice (arrows and Enter work too in a terminal)"),
     KeyRow("true or false", "`t` / `f`", "true or false (`true`, `yes`, `false`, `no` work too)"),
-    KeyRow("typed answer", "your answer, then Enter", "case, spacing, hyphens and small typos in long words "
-           "are forgiven"),
+    KeyRow(
+        "typed answer", "your answer, then Enter", "case, spacing, hyphens and small typos in long words are forgiven"
+    ),
     KeyRow("typed answer", f"`{DONT_KNOW}`", "I don't know: shows the answer"),
     KeyRow("recall", "Enter (piped) / any key", "reveal the answer"),
     KeyRow("recall", "`1` `2` `3` `4`", "grade yourself: Again, Hard, Good, Easy"),
@@ -39,8 +40,11 @@ KEY_TABLE = [
     KeyRow("after an answer (terminal)", f"`{NEXT}` / Enter", "next question"),
     KeyRow("after an answer (terminal)", f"`{EASY}` / `{HARD}`", "next, and that was easy / I was unsure (hard)"),
     KeyRow("after an answer (terminal)", f"`{UNDO}` / `{QUIT}`", "undo this answer / quit (Ctrl-C quits too)"),
-    KeyRow("under a section (`il6 learn`)", f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_QUIZ}` "
-           f"`{LEARN_QUIT}`", "next, back, choose a section, quiz me on this section, quit"),
+    KeyRow(
+        "under a section (`il6 learn`)",
+        f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_QUIZ}` `{LEARN_QUIT}`",
+        "next, back, choose a section, quiz me on this section, quit",
+    ),
 ]
 
 

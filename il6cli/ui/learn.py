@@ -24,8 +24,14 @@ class Move(Enum):
     QUIT = "quit"
 
 
-def walk(course: Course, read: dict[str, str], start: Section, console: Console, prompter: Prompter,
-         shown: Callable[[Section], dict[str, str]]) -> Section | None:
+def walk(
+    course: Course,
+    read: dict[str, str],
+    start: Section,
+    console: Console,
+    prompter: Prompter,
+    shown: Callable[[Section], dict[str, str]],
+) -> Section | None:
     """Run the walk until the user quits; returns the section to quiz on if the user asked for that.
 
     `read` is what has been read so far; `shown(section)` is called once a section has been shown (the
@@ -44,8 +50,10 @@ def walk(course: Course, read: dict[str, str], start: Section, console: Console,
         elif move is Move.BACK:
             index -= 1
         elif move is Move.PICK:
-            choices = [Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i)
-                       for i, s in enumerate(course.sections)]
+            choices = [
+                Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i)
+                for i, s in enumerate(course.sections)
+            ]
             index = prompter.select("Which section?", choices, default=index)
         elif move is Move.QUIZ:
             return section

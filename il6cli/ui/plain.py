@@ -16,8 +16,9 @@ WIDTH = 80
 
 def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
     # hyphenated terms (IL-6, membrane-proximal) stay whole on one line
-    return textwrap.fill(text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
-                         break_on_hyphens=False)
+    return textwrap.fill(
+        text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent, break_on_hyphens=False
+    )
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -65,8 +66,7 @@ def topic_text(topic: Topic, course: Course) -> str:
         parts += [f"  il6 explain {rid}  ({course.topics_by_id[rid].title})" for rid in topic.related]
         parts.append("")
     parts.append("References:")
-    parts += [_fill(r.citation(), initial_indent="  - ", subsequent_indent="    ")
-              for r in topic.references]
+    parts += [_fill(r.citation(), initial_indent="  - ", subsequent_indent="    ") for r in topic.references]
     return "\n".join(parts) + "\n"
 
 
@@ -88,8 +88,9 @@ def sections_text(course: Course, read: dict[str, str]) -> str:
 
 def stats_text(stats: Stats) -> str:
     """`il6 stats` as plain text: the same figures as the rich view, in aligned columns, no drawing characters."""
-    retention = (f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None
-                 else "none yet")
+    retention = (
+        f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None else "none yet"
+    )
     lines = [
         f"Reviews {stats.reviews_total}   Questions seen {stats.cards_seen}/{stats.questions_total}   "
         f"Due now {stats.due_now}   True retention {retention}   "

@@ -48,8 +48,7 @@ class PlainPrompter:
         return line.rstrip("\r\n")
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
-        listing = "\n".join(f"  {i}) {c.label}" + (f" [{c.key}]" if c.key else "")
-                            for i, c in enumerate(choices, 1))
+        listing = "\n".join(f"  {i}) {c.label}" + (f" [{c.key}]" if c.key else "") for i, c in enumerate(choices, 1))
         self.out.write(f"{message}\n{listing}\n")
         while True:
             answer = self._ask(f"Choose 1-{len(choices)}: ").strip().lower()
@@ -107,10 +106,17 @@ def questionary_select(message: str, choices: Sequence[Choice[T]], default: int 
     import questionary
 
     numbered = len(choices) <= 9
-    items = [questionary.Choice(title=c.label, value=index, shortcut_key=c.key or numbered)
-             for index, c in enumerate(choices)]
-    return questionary.select(message, choices=items, default=items[default], use_arrow_keys=True,
-                              use_shortcuts=numbered or all(c.key for c in choices))
+    items = [
+        questionary.Choice(title=c.label, value=index, shortcut_key=c.key or numbered)
+        for index, c in enumerate(choices)
+    ]
+    return questionary.select(
+        message,
+        choices=items,
+        default=items[default],
+        use_arrow_keys=True,
+        use_shortcuts=numbered or all(c.key for c in choices),
+    )
 
 
 def make_prompter(interactive: bool) -> Prompter:

@@ -32,8 +32,12 @@ class Control(Enum):
     QUIT = "quit"
 
 
-GRADE_CHOICES = [("Again: I did not know it", Grade.AGAIN, "1"), ("Hard: I got it, with effort", Grade.HARD, "2"),
-                 ("Good: I knew it", Grade.GOOD, "3"), ("Easy: I knew it at once", Grade.EASY, "4")]
+GRADE_CHOICES = [
+    ("Again: I did not know it", Grade.AGAIN, "1"),
+    ("Hard: I got it, with effort", Grade.HARD, "2"),
+    ("Good: I knew it", Grade.GOOD, "3"),
+    ("Easy: I knew it at once", Grade.EASY, "4"),
+]
 
 
 class TerminalAnswers:
@@ -47,8 +51,9 @@ class TerminalAnswers:
         return self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)])
 
     def true_false(self) -> bool | Control:
-        return self.prompter.select("True or false?", [Choice("True", True, keys.TRUE_WORDS[0]),
-                                                       Choice("False", False, keys.FALSE_WORDS[0])])
+        return self.prompter.select(
+            "True or false?", [Choice("True", True, keys.TRUE_WORDS[0]), Choice("False", False, keys.FALSE_WORDS[0])]
+        )
 
     def typed(self) -> str | Control:
         return self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know):")
@@ -58,14 +63,17 @@ class TerminalAnswers:
         return None
 
     def recall_grade(self) -> Grade | Control:
-        return self.prompter.select("How well did you recall it?",
-                                    [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2)
+        return self.prompter.select(
+            "How well did you recall it?", [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2
+        )
 
     def after_answer(self, correct: bool | None) -> Grade | Control | None:
         choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, keys.NEXT)]
         if correct:
-            choices += [Choice("Next, and that was easy", Grade.EASY, keys.EASY),
-                        Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD)]
+            choices += [
+                Choice("Next, and that was easy", Grade.EASY, keys.EASY),
+                Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD),
+            ]
         choices += [Choice("Undo this answer", Control.UNDO, keys.UNDO), Choice("Quit", Control.QUIT, keys.QUIT)]
         return self.prompter.select("Then:", choices)
 
@@ -79,18 +87,25 @@ class PlainAnswers:
 
     def choice(self, choices: list[str]) -> str | Control:
         self.console.print("\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1)), markup=False)
-        line = self._line(f"Answer 1-{len(choices)}:", lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
-                          f"type a number from 1 to {len(choices)} (or {keys.UNDO} to undo)")
+        line = self._line(
+            f"Answer 1-{len(choices)}:",
+            lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
+            f"type a number from 1 to {len(choices)} (or {keys.UNDO} to undo)",
+        )
         return line if isinstance(line, Control) else choices[int(line) - 1]
 
     def true_false(self) -> bool | Control:
-        line = self._line("t/f:", lambda s: keys.read_true_false(s) is not None,
-                          f"type t or f (or {keys.UNDO} to undo)")
+        line = self._line(
+            "t/f:", lambda s: keys.read_true_false(s) is not None, f"type t or f (or {keys.UNDO} to undo)"
+        )
         return line if isinstance(line, Control) else bool(keys.read_true_false(line))
 
     def typed(self) -> str | Control:
-        return self._line("Answer:", lambda s: bool(s.strip()),
-                          f"type your answer, {keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo")
+        return self._line(
+            "Answer:",
+            lambda s: bool(s.strip()),
+            f"type your answer, {keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo",
+        )
 
     def reveal(self) -> Control | None:
         line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
@@ -98,8 +113,9 @@ class PlainAnswers:
 
     def recall_grade(self) -> Grade | Control:
         self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
-        line = self._line("Grade 1-4:", lambda s: s in keys.RECALL_GRADES,
-                          f"type 1, 2, 3 or 4 (or {keys.UNDO} to undo)")
+        line = self._line(
+            "Grade 1-4:", lambda s: s in keys.RECALL_GRADES, f"type 1, 2, 3 or 4 (or {keys.UNDO} to undo)"
+        )
         return line if isinstance(line, Control) else Grade(int(line))
 
     def after_answer(self, correct: bool | None) -> Grade | Control | None:
@@ -116,8 +132,9 @@ class PlainAnswers:
 
 
 class QuizRunner:
-    def __init__(self, session: Session, console: Console, prompter: Prompter, clock: Callable[[], datetime],
-                 interactive: bool) -> None:
+    def __init__(
+        self, session: Session, console: Console, prompter: Prompter, clock: Callable[[], datetime], interactive: bool
+    ) -> None:
         self.session = session
         self.console = console
         self.clock = clock
@@ -133,9 +150,14 @@ class QuizRunner:
         new = sum(1 for q in queue if self.session.is_new(q))
         cram = self.session.settings.cram
         mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
-        self.console.print(f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. "
-                           + ("Ctrl-C ends the session; every answer is saved as you go."
-                              if self.interactive else f"Type '{keys.UNDO}' to undo the last answer."))
+        self.console.print(
+            f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. "
+            + (
+                "Ctrl-C ends the session; every answer is saved as you go."
+                if self.interactive
+                else f"Type '{keys.UNDO}' to undo the last answer."
+            )
+        )
         try:
             while (question := self.session.current()) is not None:
                 outcome = self.ask(question, self.session.position + 1, len(queue))
@@ -157,8 +179,10 @@ class QuizRunner:
         if self.session.all_introduced():
             return "Nothing is due, and every question here has been introduced. To practise anyway: il6 quiz --cram"
         limit = self.session.settings.new_per_day
-        return (f"Nothing is due, and today's new questions (--new {limit}) are used up. "
-                f"For more now: il6 quiz --new {limit + 10}; to practise anyway: il6 quiz --cram")
+        return (
+            f"Nothing is due, and today's new questions (--new {limit}) are used up. "
+            f"For more now: il6 quiz --new {limit + 10}; to practise anyway: il6 quiz --cram"
+        )
 
     # --- one question ----------------------------------------------------------------------------------
 
@@ -175,8 +199,7 @@ class QuizRunner:
         if isinstance(answer, Control):
             return answer
         given, correct, note = answer
-        answered = self.session.grade_and_record(question, correct, given, self.clock(),
-                                                 self._ms_since(asked_at))
+        answered = self.session.grade_and_record(question, correct, given, self.clock(), self._ms_since(asked_at))
         self.feedback(question, correct, note, answered)
         return self.after_feedback(correct)
 
@@ -204,13 +227,13 @@ class QuizRunner:
         revealed = self.answers.reveal()
         if isinstance(revealed, Control):
             return revealed
-        self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left",
-                                 border_style="cyan"))
+        self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
         grade = self.answers.recall_grade()
         if isinstance(grade, Control):
             return grade
-        answered = self.session.record(question, grade, grade != Grade.AGAIN, None, self.clock(),
-                                       self._ms_since(asked_at))
+        answered = self.session.record(
+            question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at)
+        )
         self.explain(question, answered)
         return self.after_feedback(None)
 
@@ -233,16 +256,20 @@ class QuizRunner:
             line += f" · next review {when(parse_iso(answered.due), self.clock())}"
         self.console.print(line + "[/dim]")
         if question in self.session.leeches:
-            self.console.print(f"[bold yellow]Leech:[/bold yellow] you have missed this question {LEECH_FAILURES} "
-                               f"times or more. Re-read [green]il6 explain {topic.id}[/green] before its next review.")
+            self.console.print(
+                f"[bold yellow]Leech:[/bold yellow] you have missed this question {LEECH_FAILURES} "
+                f"times or more. Re-read [green]il6 explain {topic.id}[/green] before its next review."
+            )
 
     def after_feedback(self, correct: bool | None) -> Control | None:
         picked = self.answers.after_answer(correct)
         if isinstance(picked, Grade):
             answered = self.session.regrade_last(picked, self.clock())
             if answered is not None and answered.due:
-                self.console.print(f"[dim]Marked {picked.name.lower()}: next review "
-                                   f"{when(parse_iso(answered.due), self.clock())}.[/dim]")
+                self.console.print(
+                    f"[dim]Marked {picked.name.lower()}: next review "
+                    f"{when(parse_iso(answered.due), self.clock())}.[/dim]"
+                )
             return None
         return picked
 
@@ -270,8 +297,10 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
     if summary.answered:
         share = round(100 * summary.correct / summary.answered)
         minutes, seconds = divmod(int(summary.seconds), 60)
-        console.print(f"\n[bold]Session over.[/bold] Answered {summary.answered}, correct {summary.correct} "
-                      f"({share}%), in {minutes} min {seconds} s.")
+        console.print(
+            f"\n[bold]Session over.[/bold] Answered {summary.answered}, correct {summary.correct} "
+            f"({share}%), in {minutes} min {seconds} s."
+        )
     else:
         console.print("\n[bold]Session over.[/bold] No answers this time.")
     if summary.cram:

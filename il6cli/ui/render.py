@@ -32,8 +32,15 @@ def section_view(section: Section, course: Course) -> RenderableType:
         facts.add_row(f"{index}.", Text.assemble(fact.text, " ", (f"[{cite}]", "dim")))
     parts.append(Panel(facts, title="Key facts", title_align="left", border_style="cyan"))
     if section.diagram:
-        parts.append(Panel(Text(section.diagram.rstrip("\n")), title="Diagram", title_align="left",
-                           border_style="magenta", expand=False))
+        parts.append(
+            Panel(
+                Text(section.diagram.rstrip("\n")),
+                title="Diagram",
+                title_align="left",
+                border_style="magenta",
+                expand=False,
+            )
+        )
     topics = Text("Topics: ", style="bold")
     topics.append(", ".join(t.id for t in section.topics), style="green")
     topics.append("   (il6 explain TOPIC)", style="dim")
@@ -99,6 +106,11 @@ def sections_table(course: Course, read: dict[str, str], current: str | None = N
     table.add_column("Read", style="dim")
     for section in course.sections:
         done = section.id in read
-        table.add_row("▶" if section.id == current else ("✓" if done else ""), str(section.number),
-                      section.id, section.title, read[section.id][:10] if done else "")
+        table.add_row(
+            "▶" if section.id == current else ("✓" if done else ""),
+            str(section.number),
+            section.id,
+            section.title,
+            read[section.id][:10] if done else "",
+        )
     return table

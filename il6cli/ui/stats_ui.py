@@ -17,11 +17,16 @@ SHADES = " ░▒▓█"
 def stats_view(stats: Stats) -> RenderableType:
     retention = f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None else "—"
     head = Text.assemble(
-        ("Reviews ", "bold"), str(stats.reviews_total),
-        ("   Questions seen ", "bold"), f"{stats.cards_seen}/{stats.questions_total}",
-        ("   Due now ", "bold"), str(stats.due_now),
-        ("   True retention ", "bold"), retention,
-        ("   Streak ", "bold"), f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+        ("Reviews ", "bold"),
+        str(stats.reviews_total),
+        ("   Questions seen ", "bold"),
+        f"{stats.cards_seen}/{stats.questions_total}",
+        ("   Due now ", "bold"),
+        str(stats.due_now),
+        ("   True retention ", "bold"),
+        retention,
+        ("   Streak ", "bold"),
+        f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
     )
     mastery = Table(title="Mastery by section", title_justify="left")
     mastery.add_column("Section", style="green")
@@ -30,8 +35,13 @@ def stats_view(stats: Stats) -> RenderableType:
     mastery.add_column("Mature", justify="right")
     mastery.add_column("", width=24)
     for section in stats.sections:
-        mastery.add_row(section.id, f"{section.seen}/{section.questions}", str(section.due), str(section.mastered),
-                        Bar(size=max(section.questions, 1), begin=0, end=section.mastered, color="green"))
+        mastery.add_row(
+            section.id,
+            f"{section.seen}/{section.questions}",
+            str(section.due),
+            str(section.mastered),
+            Bar(size=max(section.questions, 1), begin=0, end=section.mastered, color="green"),
+        )
     peak = max((count for _, count in stats.forecast), default=0) or 1
     forecast = Table(title="Due in the next 14 days", title_justify="left", show_header=False, box=None)
     forecast.add_column(style="dim")

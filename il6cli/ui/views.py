@@ -24,8 +24,8 @@ def topic_data(topic: Topic) -> dict[str, object]:
         "explanation": topic.explanation,
         "related": list(topic.related),
         "references": [
-            {"authors": r.authors, "year": r.year, "title": r.title, "source": r.source, "doi": r.doi,
-             "pmid": r.pmid} for r in topic.references
+            {"authors": r.authors, "year": r.year, "title": r.title, "source": r.source, "doi": r.doi, "pmid": r.pmid}
+            for r in topic.references
         ],
     }
 
@@ -81,8 +81,10 @@ class SectionsView(NamedTuple):
         return sections_table(self.course, self.read)
 
     def data(self) -> object:
-        return [{"id": s.id, "number": s.number, "title": s.title, "read_at": self.read.get(s.id)}
-                for s in self.course.sections]
+        return [
+            {"id": s.id, "number": s.number, "title": s.title, "read_at": self.read.get(s.id)}
+            for s in self.course.sections
+        ]
 
 
 class SectionView(NamedTuple):
@@ -101,8 +103,15 @@ class SectionView(NamedTuple):
 
     def data(self) -> object:
         s = self.section
-        return {"id": s.id, "number": s.number, "title": s.title, "objectives": list(s.objectives),
-                "summary": s.summary, "facts": [f.text for f in s.facts], "topics": [t.id for t in s.topics]}
+        return {
+            "id": s.id,
+            "number": s.number,
+            "title": s.title,
+            "objectives": list(s.objectives),
+            "summary": s.summary,
+            "facts": [f.text for f in s.facts],
+            "topics": [t.id for t in s.topics],
+        }
 
 
 class StatsView(NamedTuple):
