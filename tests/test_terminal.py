@@ -12,9 +12,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
-
 from .conftest import FIXTURE_COURSE
+
+pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
 
 IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
 ENTER = "\r"
