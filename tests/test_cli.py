@@ -275,9 +275,25 @@ def test_version_names_the_engine_and_the_course(runner: CliRunner, tmp_path: Pa
 
     code, out, _ = run(runner, "--version")
     assert code == 0
-    assert out == f"il6 {__version__}; course: Interleukin-6 in metabolic disease 1.1 (reviewed 2026-12-02)\n"
+    assert out == f"il6 {__version__}; course: Interleukin-6 in metabolic disease 2.0 (reviewed 2026-12-02)\n"
 
 
 def test_top_level_help_does_not_name_the_subject(runner: CliRunner) -> None:
     code, out, _ = run(runner, "--help")
     assert code == 0 and "interleukin" not in out.lower()
+
+
+def test_validate_lists_dated_claims_checked_too_long_ago(runner: CliRunner, course_dir: Path) -> None:
+    section = course_dir / "01-basics.yaml"
+    text = section.read_text(encoding="utf-8")
+    section.write_text(text.replace("    refs: [", '    as_of: "2020-01-15"\n    refs: [', 1), encoding="utf-8")
+    code, out, _ = run(runner, "validate", str(course_dir), "--stale", "365")
+    assert code == 0
+    assert "basics: fact 1: as of 2020-01-15 (" in out and "1 dated claim checked more than 365 days ago" in out
+    code, out, _ = run(runner, "validate", str(course_dir), "--stale", "100000")
+    assert code == 0 and "0 dated claims checked more than 100000 days ago" in out
+
+
+def test_the_section_list_says_when_the_course_was_last_reviewed(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "learn", "--list")
+    assert code == 0 and out.endswith("Course content last reviewed 2026-12-02.\n")

@@ -130,3 +130,74 @@ def test_answer_length_gives_no_cue(course: Course) -> None:
     shortest = [q.id for q in mcqs if min(q.choices, key=len) == q.answer]
     assert 0.15 * len(mcqs) <= len(longest) <= 0.35 * len(mcqs), longest
     assert len(shortest) <= 0.35 * len(mcqs), shortest
+
+
+# --- course v2: dated claims, totals, and the forms of recall the quiz will ask ----------------------------
+
+# What the course held when the expert read was taken in (v2); the totals never go down.
+V2_TOTALS = {"sections": 13, "topics": 104, "questions": 249, "facts": 184}
+# Words that state a status that can change: an item that uses one carries the date it was checked.
+STATUS_WORDS = re.compile(
+    r"\b(approv\w*|licen[cs]ed|ongoing|pending|under way|recruiting|phase [123]\b|guideline\w*|not yet)",
+    re.IGNORECASE,
+)
+
+
+def test_the_course_never_shrinks(course: Course) -> None:
+    facts = sum(len(s.facts) for s in course.sections)
+    found = {
+        "sections": len(course.sections),
+        "topics": len(course.topics),
+        "questions": len(course.questions),
+        "facts": facts,
+    }
+    assert all(found[key] >= minimum for key, minimum in V2_TOTALS.items()), found
+
+
+def test_every_statement_of_status_carries_its_date(course: Course) -> None:
+    undated = []
+    for section in course.sections:
+        items: list[tuple[str, str, str | None]] = [(f"fact {i}", f.text, f.as_of) for i, f in enumerate(section.facts)]
+        items += [(f"topic {t.id}", t.explanation, t.as_of) for t in section.topics]
+        items += [
+            (f"question {q.id}", " ".join([q.prompt, q.explanation, *q.choices]), q.as_of) for q in section.questions
+        ]
+        undated += [
+            f"{section.id}: {where}: {match.group(0)!r}"
+            for where, text, as_of in items
+            if as_of is None and (match := STATUS_WORDS.search(text))
+        ]
+    assert not undated
+
+
+def test_the_status_check_finds_an_undated_claim() -> None:
+    assert STATUS_WORDS.search("Tocilizumab was approved for giant cell arteritis")
+    assert STATUS_WORDS.search("A phase 3 trial is under way")
+    assert not STATUS_WORDS.search("IL-6 signals through gp130")
+
+
+@pytest.mark.parametrize("section_id", REQUIRED_SECTIONS)
+def test_each_section_has_cloze_questions_and_every_typed_answer_a_hint(course: Course, section_id: str) -> None:
+    section = course.section(section_id)
+    cloze = [q for q in section.questions if q.type is QuestionType.CLOZE]
+    assert len(cloze) >= 2
+    for question in section.questions:
+        if question.type in (QuestionType.TYPED, QuestionType.CLOZE):
+            assert question.hint, f"{question.id} has no hint"
+            keys = {normalize(a) for a in (question.answer_text(), *question.accepted)}
+            assert normalize(question.hint) not in keys and not any(
+                k and k in normalize(question.hint) for k in keys if len(k) > 3
+            ), f"{question.id}'s hint gives it away"
+
+
+def test_every_topic_added_in_v2_has_a_question(course: Course) -> None:
+    tested = {q.topic_id for q in course.questions}
+    added = [
+        "il-6r-metabolic-cells",
+        "il6r-diabetes-genetics",
+        "central-il-6",
+        "liver-trans-signaling",
+        "il6-blockade-metabolic-trials",
+        "il6r-genetic-safety",
+    ]
+    assert [t for t in added if t not in course.topics_by_id or t not in tested] == []

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import ContentOption, app, boundary, load
+from .app import ContentOption, app, boundary, load, local_tz, now
 
 
 @app.command()
@@ -21,6 +21,16 @@ def validate(
         ),
     ] = None,
     content: ContentOption = None,
+    stale: Annotated[
+        int | None,
+        typer.Option(
+            "--stale",
+            metavar="DAYS",
+            min=0,
+            help="Also list dated claims (trial status, approvals, guidelines) checked more than DAYS days ago.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a content folder and report every problem as FILE:LINE: field: message."""
     with boundary():
@@ -30,6 +40,17 @@ def validate(
             f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
             f"{len(course.questions)} questions, {facts} facts\n"
         )
+        if stale is not None:
+            from ..course.dates import stale_claims
+
+            today = now().astimezone(local_tz()).date()
+            found = stale_claims(course, today, stale)
+            for claim in found:
+                sys.stdout.write(f"{claim}\n")
+            sys.stdout.write(
+                f"{len(found)} dated claim{'s' if len(found) != 1 else ''} checked more than {stale} days ago"
+                + (" (recheck them, then update their as_of)\n" if found else "\n")
+            )
 
 
 @app.command()

@@ -83,6 +83,8 @@ def sections_text(course: Course, read: dict[str, str]) -> str:
     for section in course.sections:
         mark = "x" if section.id in read else " "
         lines.append(f"[{mark}] {section.number:2}. {section.id:16} {section.title}")
+    if course.manifest.reviewed:
+        lines.append(f"Course content last reviewed {course.manifest.reviewed}.")
     return "\n".join(lines) + "\n"
 
 

@@ -98,7 +98,13 @@ def topics_table(course: Course) -> RenderableType:
 
 
 def sections_table(course: Course, read: dict[str, str], current: str | None = None) -> RenderableType:
-    table = Table(title=course.manifest.title, title_justify="left")
+    reviewed = course.manifest.reviewed
+    table = Table(
+        title=course.manifest.title,
+        title_justify="left",
+        caption=f"Course content last reviewed {reviewed}" if reviewed else None,
+        caption_justify="left",
+    )
     table.add_column("", width=1)
     table.add_column("#", justify="right")
     table.add_column("Section id", style="green", no_wrap=True)
