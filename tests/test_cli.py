@@ -297,3 +297,43 @@ def test_validate_lists_dated_claims_checked_too_long_ago(runner: CliRunner, cou
 def test_the_section_list_says_when_the_course_was_last_reviewed(runner: CliRunner) -> None:
     code, out, _ = run(runner, "learn", "--list")
     assert code == 0 and out.endswith("Course content last reviewed 2026-12-02.\n")
+
+
+def planned_answers(home: Path, seed: int, wrong_typed: str | None = None, after_typed: str = "") -> list[str]:
+    """Right answers for the session `seed` plans (a wrong one for typed questions if given, then a line)."""
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "probe.db") as probe:
+        session = Session(course, probe, Settings(), random.Random(seed))
+        lines = []
+        for question in session.plan(datetime.now(timezone.utc)):
+            if question.type.value == "multiple_choice":
+                lines.append(str(session.shuffled_choices(question).index(str(question.answer)) + 1))
+            elif question.type.value == "typed" and wrong_typed is not None:
+                lines += [wrong_typed, after_typed] if after_typed else [wrong_typed]
+            else:
+                lines.append(ANSWERS_BY_PROMPT[question.prompt])
+    return lines
+
+
+def test_i_was_right_regrades_a_typed_answer_as_good_and_marks_the_log(runner: CliRunner, home: Path) -> None:
+    lines = planned_answers(home, 5, wrong_typed="tocilizumab antibody", after_typed="!")
+    code, out, err = run(runner, "quiz", *FIX, "--seed", "5", stdin="\n".join(lines) + "\n")
+    assert code == 0, err
+    assert "Counted as correct (you overruled the grader; it is noted)." in out
+    db = sqlite3.connect(home / "progress.db")
+    typed = db.execute("SELECT rating, correct, overruled FROM reviews WHERE answer = 'tocilizumab antibody'")
+    assert typed.fetchall() == [(3, 1, 1), (3, 1, 1)]  # both typed questions, each overruled once
+    assert db.execute("SELECT count(*) FROM reviews WHERE overruled = 1").fetchone()[0] == 2
+    code, out, _ = run(runner, "stats", *FIX, "--json")
+    overruled = json.loads(out)["overruled"]
+    assert sorted(overruled.values()) == [1, 1] and len(overruled) == 2
+    code, out, _ = run(runner, "progress", "export", "-o", "-")
+    assert sum(review["overruled"] for review in json.loads(out)["reviews"]) == 2
+
+
+def test_i_was_right_is_refused_for_a_right_or_a_dont_know_answer(runner: CliRunner, home: Path) -> None:
+    lines = planned_answers(home, 5, wrong_typed="?", after_typed="!")
+    code, out, _ = run(runner, "quiz", *FIX, "--seed", "5", stdin="\n".join(lines) + "\n")
+    assert code == 0 and "Nothing to overrule" in out
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT count(*) FROM reviews WHERE overruled = 1").fetchone()[0] == 0

@@ -60,6 +60,14 @@ class StatsQueries(Database):
             ).fetchall()
         return {day: int(count) for day, count in rows}
 
+    def overruled_counts(self) -> dict[str, int]:
+        """Per question: how often the learner overruled the grader ("I was right"), to find grader mistakes."""
+        with translated(self.path):
+            rows = self.db.execute(
+                "SELECT question_id, count(*) FROM reviews WHERE overruled GROUP BY question_id ORDER BY question_id"
+            ).fetchall()
+        return {question: int(count) for question, count in rows}
+
     def reviews_per_day(self, since_day: str) -> dict[str, int]:
         """Reviews on each study day from `since_day` (YYYY-MM-DD) on."""
         with translated(self.path):

@@ -81,5 +81,8 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE review_days RENAME COLUMN mature_reviews TO review_state_reviews",
         "ALTER TABLE review_days RENAME COLUMN mature_recalled TO review_state_recalled",
     ],
+    [  # 4: a typed answer the learner overruled ("I was right"), kept so grader mistakes can be found
+        "ALTER TABLE reviews ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

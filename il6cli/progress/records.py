@@ -31,6 +31,7 @@ class ReviewRow(NamedTuple):
     card_before: str | None  # the card's JSON before this review, so an undo can restore it exactly
     state_before: int | None = None  # the card's FSRS state before this review (None: a new card)
     day: str | None = None  # the user's study day (YYYY-MM-DD, see days.py); None: the UTC date of reviewed_at
+    overruled: bool = False  # the grader said wrong, the learner said "I was right": graded Good
 
 
 CARD_COLUMNS = (
@@ -39,8 +40,8 @@ CARD_COLUMNS = (
 CARD_MARKS = ", ".join("?" * 11)
 CARD_UPSERT = f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES ({CARD_MARKS})"
 REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                        duration_ms, cram, card_before, state_before, day)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                                        duration_ms, cram, card_before, state_before, day, overruled)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def review_values(review: ReviewRow) -> tuple[object, ...]:
@@ -56,6 +57,7 @@ def review_values(review: ReviewRow) -> tuple[object, ...]:
         review.card_before,
         review.state_before,
         review.day or review.reviewed_at[:10],
+        int(review.overruled),
     )
 
 

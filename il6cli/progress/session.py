@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from ..course.model import Course, Question, QuestionType
+from ..course.questions import Asking, kind_of
 from .days import day_start, iso, study_day
 from .scheduler import (
     Grade,
@@ -152,11 +153,13 @@ class Session:
         given: str | None,
         now: datetime,
         duration_ms: int | None,
+        overruled: bool = False,
     ) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
+            review_row = review_row._replace(overruled=overruled)
             review_id = self.store.add_review(review_row, after)
         answered = Answered(
             question, self.position, review_id, before, correct, after.due if after else None, given, duration_ms
@@ -227,9 +230,27 @@ class Session:
         if not self.history:
             return None
         last = self.history[-1]
+        position = self.position
         with self.store.atomic():  # the old rating goes and the new one comes together, or neither does
             self.undo()
-            return self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
+            answered = self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
+        self.position = position
+        return answered
+
+    def overrule_last(self, now: datetime) -> Answered | None:
+        """The learner says the last answer, graded wrong, was right: it becomes Good, in one transaction, and
+        the log keeps a mark that the grader was overruled."""
+        if not self.history or self.history[-1].correct is not False:
+            return None
+        last = self.history[-1]
+        if kind_of(last.question).asking is not Asking.TYPED or not last.given:
+            return None
+        position = self.position  # the learner may already be at the next question: stay there
+        with self.store.atomic():
+            self.undo()
+            answered = self.record(last.question, Grade.GOOD, True, last.given, now, last.duration_ms, overruled=True)
+        self.position = position
+        return answered
 
     def undo(self) -> Question | None:
         """Take back the last answer: remove its review and restore the card; return the question to re-ask."""

@@ -38,6 +38,7 @@ class Stats:
     sections: list[SectionStats]
     forecast: list[tuple[str, int]]
     calendar: list[tuple[str, int]]
+    overruled: dict[str, int]  # question id: times the learner overruled the grader ("I was right")
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -74,6 +75,7 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         sections=sections,
         forecast=forecast,
         calendar=calendar,
+        overruled=store.overruled_counts(),
     )
 
 

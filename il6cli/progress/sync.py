@@ -77,6 +77,7 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
                     "duration_ms": r.duration_ms,
                     "cram": r.cram,
                     "state_before": r.state_before,
+                    "overruled": r.overruled,
                 }
                 for r in store.review_log()
             ),
@@ -250,6 +251,7 @@ def _review(entry: _Entry) -> ReviewRow:
         cram=bool(entry.flag("cram", optional=True)),
         card_before=None,
         state_before=entry.integer("state_before", 0, 3, optional=True),
+        overruled=bool(entry.flag("overruled", optional=True)),
     )
 
 

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 UNDO = "u"  # at any answer prompt, and in the menu after an answer
 DONT_KNOW = "?"  # at a typed prompt: graded as not known, the answer shown
+I_WAS_RIGHT = "r"  # in the menu after a typed answer marked wrong: count it as right
+I_WAS_RIGHT_LINE = "!"  # the same, piped: a line of its own at the next prompt (no answer is ever just "!")
 TRUE_WORDS = ("t", "true", "y", "yes")
 FALSE_WORDS = ("f", "false", "n", "no")
 RECALL_GRADES = ("1", "2", "3", "4")  # Again, Hard, Good, Easy: FSRS's ratings, in its order
@@ -36,9 +38,20 @@ KEY_TABLE = [
     KeyRow("typed answer", f"`{DONT_KNOW}`", "I don't know: shows the answer"),
     KeyRow("recall", "Enter (piped) / any key", "reveal the answer"),
     KeyRow("recall", "`1` `2` `3` `4`", "grade yourself: Again, Hard, Good, Easy"),
+    KeyRow("typed answer", "`u` / empty line", "undo the last answer / nothing typed yet: asked again"),
     KeyRow("any answer prompt (piped)", f"`{UNDO}`", "undo the last answer and ask it again"),
+    KeyRow(
+        "any answer prompt (piped)",
+        f"`{I_WAS_RIGHT_LINE}`",
+        "I was right: the last typed answer, marked wrong, counts as right (Good), and the log keeps a mark",
+    ),
     KeyRow("after an answer (terminal)", f"`{NEXT}` / Enter", "next question"),
     KeyRow("after an answer (terminal)", f"`{EASY}` / `{HARD}`", "next, and that was easy / I was unsure (hard)"),
+    KeyRow(
+        "after an answer (terminal)",
+        f"`{I_WAS_RIGHT}`",
+        "after a typed answer marked wrong: I was right (counts as Good; the log keeps a mark)",
+    ),
     KeyRow("after an answer (terminal)", f"`{UNDO}` / `{QUIT}`", "undo this answer / quit (Ctrl-C quits too)"),
     KeyRow(
         "under a section (`il6 learn`)",

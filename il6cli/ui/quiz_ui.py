@@ -30,6 +30,7 @@ from .prose import prose
 class Control(Enum):
     UNDO = "undo"
     QUIT = "quit"
+    OVERRULE = "overrule"  # "I was right": the last typed answer, marked wrong, counts as right
 
 
 GRADE_CHOICES = [
@@ -56,7 +57,14 @@ class TerminalAnswers:
         )
 
     def typed(self) -> str | Control:
-        return self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know):")
+        """As piped: an empty line asks again, `u` undoes, `?` is "I don't know"."""
+        while True:
+            line = self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo):")
+            if line.strip().lower() == keys.UNDO:
+                return Control.UNDO
+            if line.strip():
+                return line
+            self.console.print(f"[dim]Please type your answer, or {keys.DONT_KNOW} if you don't know.[/dim]")
 
     def reveal(self) -> Control | None:
         self.prompter.pause("Think of your answer, then press any key to reveal it.")
@@ -67,13 +75,15 @@ class TerminalAnswers:
             "How well did you recall it?", [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2
         )
 
-    def after_answer(self, correct: bool | None) -> Grade | Control | None:
+    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
         choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, keys.NEXT)]
         if correct:
             choices += [
                 Choice("Next, and that was easy", Grade.EASY, keys.EASY),
                 Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD),
             ]
+        if overrulable:
+            choices.append(Choice("I was right: count it as correct", Control.OVERRULE, keys.I_WAS_RIGHT))
         choices += [Choice("Undo this answer", Control.UNDO, keys.UNDO), Choice("Quit", Control.QUIT, keys.QUIT)]
         return self.prompter.select("Then:", choices)
 
@@ -118,14 +128,16 @@ class PlainAnswers:
         )
         return line if isinstance(line, Control) else Grade(int(line))
 
-    def after_answer(self, correct: bool | None) -> Grade | Control | None:
-        return None  # piped, the next question follows at once; `u` at its prompt undoes
+    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
+        return None  # piped, the next question follows at once; `u` (or `!`) at its prompt undoes (overrules)
 
     def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
         while True:
             line = self.prompter.text(message)
             if line.strip().lower() == keys.UNDO:
                 return Control.UNDO
+            if line.strip() == keys.I_WAS_RIGHT_LINE:
+                return Control.OVERRULE
             if valid(line.strip()):
                 return line.strip()
             self.console.print(f"[dim]Please {hint}.[/dim]")
@@ -169,6 +181,9 @@ class QuizRunner:
                     else:
                         self.console.print("[yellow]Undone.[/yellow] Here is that question again.")
                     continue
+                if outcome is Control.OVERRULE:  # typed at the next question's prompt (piped): then ask it
+                    self.overrule()
+                    continue
                 self.session.advance()
         except (KeyboardInterrupt, EOFError):
             self.console.print()
@@ -201,7 +216,8 @@ class QuizRunner:
         given, correct, note = answer
         answered = self.session.grade_and_record(question, correct, given, self.clock(), self._ms_since(asked_at))
         self.feedback(question, correct, note, answered)
-        return self.after_feedback(correct)
+        typed_and_missed = kind.asking is Asking.TYPED and not correct and given not in ("", keys.DONT_KNOW)
+        return self.after_feedback(correct, overrulable=typed_and_missed)
 
     def read_answer(self, question: Question, asking: Asking) -> tuple[str, bool, str] | Control:
         if asking is Asking.CHOICE:
@@ -261,8 +277,11 @@ class QuizRunner:
                 f"times or more. Re-read [green]il6 explain {topic.id}[/green] before its next review."
             )
 
-    def after_feedback(self, correct: bool | None) -> Control | None:
-        picked = self.answers.after_answer(correct)
+    def after_feedback(self, correct: bool | None, overrulable: bool = False) -> Control | None:
+        picked = self.answers.after_answer(correct, overrulable)
+        if picked is Control.OVERRULE:
+            self.overrule()
+            return None
         if isinstance(picked, Grade):
             answered = self.session.regrade_last(picked, self.clock())
             if answered is not None and answered.due:
@@ -272,6 +291,16 @@ class QuizRunner:
                 )
             return None
         return picked
+
+    def overrule(self) -> None:
+        history = self.session.history
+        dont_know = bool(history) and history[-1].given == keys.DONT_KNOW
+        answered = None if dont_know else self.session.overrule_last(self.clock())
+        if answered is None:
+            self.console.print("Nothing to overrule: only the last answer, typed and marked wrong, can be.")
+            return
+        due = f" Next review {when(parse_iso(answered.due), self.clock())}." if answered.due else ""
+        self.console.print(f"[green]Counted as correct[/green] (you overruled the grader; it is noted).{due}")
 
     # --- the end ---------------------------------------------------------------------------------------
 
