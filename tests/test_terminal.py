@@ -154,7 +154,7 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     child.expect("Session over")
     assert finish(child) == 0
     rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()
-    assert rating == [(4,)] if key == "e" else [(2,)]
+    assert rating == ([(4,)] if key == "e" else [(2,)])
 
 
 def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
@@ -203,3 +203,33 @@ def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None
     child.expect("Where next")
     choose(child, "q")
     assert finish(child) == 0
+
+
+def test_the_typed_prompt_asks_again_undoes_and_can_be_overruled(home: Path) -> None:
+    """In a terminal as in a pipe: an empty Enter asks again, u undoes; after a miss, "I was right" re-grades."""
+    child = spawn(home, "quiz", "--section", "signaling", "--seed", "1")
+    prompts = ["arrow keys", "if you don.t know", "True or false"]
+    while True:
+        child.expect(r"\d+/\d+ · ")
+        index = child.expect(prompts)
+        if index == 1:
+            break
+        choose(child, {0: "1", 2: "t"}[index])
+        child.expect("Then:")
+        child.send(ENTER)
+    child.send(ENTER)  # nothing typed: asked again, nothing graded
+    child.expect("Please type your answer")
+    child.expect("if you don.t know")
+    child.send("sarilumab" + ENTER)  # another antibody: wrong
+    child.expect("Not quite")
+    child.expect("I was right")
+    choose(child, "r")
+    child.expect("Counted as correct")
+    child.sendintr()
+    child.expect("Session over")
+    assert finish(child) == 0
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT answer, rating, correct, overruled FROM reviews WHERE overruled").fetchall() == [
+        ("sarilumab", 3, 1, 1)
+    ]
+    assert db.execute("SELECT count(*) FROM reviews WHERE answer = ''").fetchone()[0] == 0
