@@ -126,6 +126,7 @@ def test_progress_export_to_stdout_is_the_file(
         "duration_ms": 900,
         "cram": False,
         "state_before": None,
+        "overruled": False,
     }
     code, _, err = run(
         runner,
