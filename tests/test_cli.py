@@ -337,3 +337,18 @@ def test_i_was_right_is_refused_for_a_right_or_a_dont_know_answer(runner: CliRun
     assert code == 0 and "Nothing to overrule" in out
     db = sqlite3.connect(home / "progress.db")
     assert db.execute("SELECT count(*) FROM reviews WHERE overruled = 1").fetchone()[0] == 0
+
+
+def test_validate_warns_of_an_accepted_answer_that_lets_a_near_miss_through(
+    runner: CliRunner, course_dir: Path
+) -> None:
+    section = course_dir / "01-basics.yaml"
+    text = section.read_text(encoding="utf-8")
+    assert "accept: [BC]" in text
+    section.write_text(text.replace("accept: [BC]", "accept: [BC, beta chain 2, beta chain 3]"), encoding="utf-8")
+    code, out, err = run(runner, "validate", str(course_dir))
+    assert code == 0 and out.startswith("OK: ")
+    line = next(n for n, row in enumerate(section.read_text().splitlines(), 1) if "accept: [BC" in row)
+    assert f"{section}:{line}: questions[2].accept[2]: warning: accepts “beta chain 3”, which differs" in err
+    code, _, err = run(runner, "validate", str(course_dir), "--strict")
+    assert code == 1 and "Error: 1 warning about accepted answers (--strict)" in err

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 
-from il6cli.course.grading import grade_typed
+from il6cli.course.grading import Graded, Grader
 from il6cli.course.load import default_content_dir, load_course
-from il6cli.course.model import Course
+from il6cli.course.model import Course, Question
 from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import Session, Settings, mix
 from il6cli.progress.store import Store
@@ -28,11 +28,16 @@ def session(store: Store, **settings: object) -> Session:
     return Session(course(), store, Settings(**settings), random.Random(3))  # type: ignore[arg-type]
 
 
+def grade_typed(question: Question, given: str) -> Graded:
+    return Grader(course()).grade(question, given)
+
+
 def test_typed_answers_forgive_case_spacing_hyphens_and_small_typos() -> None:
     question = course().sections[0].questions[2]  # "beta chain", accepted "BC"
     assert grade_typed(question, "Beta-Chain").correct
     assert grade_typed(question, "bc").correct
-    typo = grade_typed(question, "beta chian")
+    assert not grade_typed(question, "beta chian").correct  # a slip in a word under 6 letters is not forgiven
+    typo = grade_typed(course().sections[1].questions[2], "tocilizumb")  # in a long word it is
     assert typo.correct and "typo" in typo.note
     assert not grade_typed(question, "alpha chain").correct
     assert not grade_typed(question, "").correct

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import ContentOption, app, boundary, load, local_tz, now
+from .app import ContentOption, app, boundary, fail, load, local_tz, now
 
 
 @app.command()
@@ -31,6 +31,12 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail (exit 1) on warnings too, such as an accepted answer that lets a near miss through."
+        ),
+    ] = False,
 ) -> None:
     """Check a content folder and report every problem as FILE:LINE: field: message."""
     with boundary():
@@ -40,6 +46,18 @@ def validate(
             f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
             f"{len(course.questions)} questions, {facts} facts\n"
         )
+        from ..course.load import resolve_content_dir, section_files
+        from ..course.parse import answer_warnings
+
+        folder = resolve_content_dir(str(directory or content) if directory or content else None)
+        warnings = answer_warnings(course, section_files(folder))
+        for warning in warnings:
+            sys.stderr.write(f"{warning}\n")
+        if warnings and strict:
+            fail(
+                f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} about accepted answers (--strict)",
+                "an accepted answer should accept no near miss and no other question's answer",
+            )
         if stale is not None:
             from ..course.dates import stale_claims
 

@@ -122,6 +122,21 @@ def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Pro
     return text, document, []
 
 
+def answer_warnings(course: Course, section_files: list[Path]) -> list[Problem]:
+    """`grading.lint`'s warnings about accepted answers, located as FILE:LINE: field like every problem."""
+    from .grading import lint
+
+    files = {int(SECTION_FILE.match(p.name).group(1)): p for p in section_files}  # type: ignore[union-attr]
+    found: dict[Path, list[tuple[Path_, str]]] = {}
+    for warning in lint(course):
+        section = course.section(warning.section_id)
+        index = next(i for i, q in enumerate(section.questions) if q.id == warning.question_id)
+        found.setdefault(files[section.number], []).append(
+            (("questions", index, *warning.field), f"warning: {warning.message}")
+        )
+    return [problem for path, located in found.items() for problem in _locate(path, path.read_text("utf-8"), located)]
+
+
 def _locate(path: Path, text: str, located: list[tuple[Path_, str]]) -> list[Problem]:
     """Turn (field path, message) pairs into problems with line numbers, composing YAML nodes only now."""
     if not located:

@@ -22,7 +22,7 @@ class Asking(Enum):
 
     CHOICE = "choice"  # pick one of the choices
     TRUE_FALSE = "true_false"  # t or f
-    TYPED = "typed"  # type the answer; graded by `grading.grade_typed`
+    TYPED = "typed"  # type the answer; graded by `grading.Grader`
     RECALL = "recall"  # think, reveal, grade yourself
 
 

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from ..course.grading import grade_typed
+from ..course.grading import Grader
 from ..course.model import Question
 from ..course.questions import Asking, kind_of
 from ..progress.days import parse_iso
@@ -152,6 +152,7 @@ class QuizRunner:
         self.clock = clock
         self.interactive = interactive
         self.answers = TerminalAnswers(prompter, console) if interactive else PlainAnswers(prompter, console)
+        self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
 
     def run(self) -> Summary:
         started = self.clock()
@@ -236,7 +237,7 @@ class QuizRunner:
         given = sanitize_answer(typed).strip()
         if given in ("", keys.DONT_KNOW):
             return given, False, ""
-        graded = grade_typed(question, given)
+        graded = self.grader.grade(question, given)
         return given, graded.correct, graded.note
 
     def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
@@ -256,12 +257,16 @@ class QuizRunner:
     # --- after an answer -------------------------------------------------------------------------------
 
     def feedback(self, question: Question, correct: bool, note: str, answered: Answered) -> None:
-        if correct:
+        if correct and note.startswith("the answer: "):  # a synonym: show the keyed answer too
+            self.console.print(Text.assemble(("✓ Correct", "bold green"), f" — {note}"))
+        elif correct:
             extra = f" [dim]({escape(note)})[/dim]" if note else ""
             self.console.print("[bold green]✓ Correct.[/bold green]" + extra)
         else:
-            answer = "True" if question.answer is True else "False" if question.answer is False else question.answer
-            self.console.print(Text.assemble(("✗ Not quite. ", "bold red"), "The answer: ", (str(answer), "bold")))
+            missed = Text.assemble(("✗ Not quite. ", "bold red"), "The answer: ", (question.answer_text(), "bold"))
+            if note:  # e.g. that what was typed names another term of the course
+                missed.append(f" ({note})", style="dim")
+            self.console.print(missed)
         self.explain(question, answered)
 
     def explain(self, question: Question, answered: Answered) -> None:
