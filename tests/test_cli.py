@@ -352,3 +352,18 @@ def test_validate_warns_of_an_accepted_answer_that_lets_a_near_miss_through(
     assert f"{section}:{line}: questions[2].accept[2]: warning: accepts “beta chain 3”, which differs" in err
     code, _, err = run(runner, "validate", str(course_dir), "--strict")
     assert code == 1 and "Error: 1 warning about accepted answers (--strict)" in err
+
+
+def test_a_typed_synonym_is_right_and_the_keyed_answer_is_shown(runner: CliRunner, home: Path) -> None:
+    answers = dict(ANSWERS_BY_PROMPT, **{"Which chain signals inside the cell?": "BC"})
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "probe.db") as probe:
+        session = Session(course, probe, Settings(), random.Random(5))
+        lines = [
+            str(session.shuffled_choices(q).index(str(q.answer)) + 1)
+            if q.type.value == "multiple_choice"
+            else answers[q.prompt]
+            for q in session.plan(datetime.now(timezone.utc))
+        ]
+    code, out, _ = run(runner, "quiz", *FIX, "--seed", "5", stdin="\n".join(lines) + "\n")
+    assert code == 0 and "✓ Correct — the answer: beta chain" in out
