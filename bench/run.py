@@ -145,7 +145,7 @@ def main() -> None:
 
 def course_load_ms() -> float:
     script = (
-        "import time\nfrom il6cli.content import load_course, default_content_dir\n"
+        "import time\nfrom il6cli.course.load import load_course, default_content_dir\n"
         "d = default_content_dir(); load_course(d); s = []\n"
         "for _ in range(21):\n    t = time.perf_counter(); load_course(d); s.append(time.perf_counter() - t)\n"
         "print(sorted(s)[10] * 1000)"
