@@ -250,7 +250,8 @@ def test_explain_plain_names_a_forgiven_typo_on_stderr(runner: CliRunner) -> Non
     assert err == "(showing trans-signaling for 'trans-signalng')\n"
 
 
-def test_plain_sections_fit_eighty_columns(runner: CliRunner) -> None:
+def test_plain_sections_fit_eighty_columns(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # as a pipe is taken to be (tests/test_rendering.py: other widths)
     for number in range(1, 14):  # the shipped course, as `il6 learn N | less` shows it
         code, out, _ = run(runner, "learn", str(number), "--plain")
         assert code == 0

@@ -17,8 +17,8 @@ def test_a_long_objective_wraps_under_its_text_not_under_the_bullet() -> None:
     console = Console(width=40, record=True, color_system=None)
     console.print(render.section_view(section, course))
     lines = console.export_text().splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("  • Contrast"))
-    assert lines[first + 1].startswith("    word")
+    first = next(i for i, line in enumerate(lines) if line.startswith(" • Contrast"))
+    assert lines[first + 1].startswith("   word")
 
 
 def test_long_lists_are_not_given_shortcuts_that_differ_from_their_numbers() -> None:

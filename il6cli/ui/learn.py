@@ -8,8 +8,10 @@ import subprocess
 from collections.abc import Callable
 from enum import Enum
 
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.rule import Rule
+from rich.text import Text
 
 from ..course.model import Course, Section
 from . import keys, render
@@ -66,14 +68,16 @@ def show_paged(console: Console, view: RenderableType) -> None:
     """Print a section; one taller than the terminal goes through a pager ($PAGER, else `less`), so that
     its start can be read without scrolling back. Quitting the pager returns to the prompt."""
     with console.capture() as capture:
-        console.print(view)
+        console.print(view, crop=False)  # a diagram wider than the terminal is shown unwrapped, not cut
     text = capture.get()
-    if text.count("\n") < console.height - 2:
+    too_wide = any(cell_len(line) > console.width for line in Text.from_ansi(text).plain.splitlines())
+    if text.count("\n") < console.height - 2 and not too_wide:
         console.file.write(text)
         return
     command = shlex.split(os.environ.get("PAGER") or "less")
-    # less: keep colours (-R), leave the text on screen after quitting (-X), quit at once if it fits (-F)
-    env = {**os.environ, "LESS": os.environ.get("LESS", "-RFX")}
+    # less: keep colours (-R), leave the text on screen after quitting (-X), quit at once if it fits (-F),
+    # chop long lines (-S: a wide diagram scrolls sideways with the arrow keys instead of wrapping)
+    env = {**os.environ, "LESS": os.environ.get("LESS", "-RFXS")}
     try:
         subprocess.run(command, input=text.encode(), env=env, check=False)
     except OSError:  # no pager installed: print it all, as before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -11,18 +12,39 @@ from ..course.model import Course, Section, Topic
 if TYPE_CHECKING:
     from ..progress.stats import Stats
 
-WIDTH = 80
+READING_WIDTH = 100  # as in the rich view: longer lines are hard to follow
+NARROW = 72  # below this, two-column listings put the title on its own line
+
+
+def width() -> int:
+    """The terminal's width (COLUMNS wins; 80 in a pipe or a file), at most the reading width, so a 60-column
+    terminal never has to break a word itself."""
+    return max(20, min(READING_WIDTH, shutil.get_terminal_size((80, 24)).columns))
 
 
 def _fill(text: str, initial_indent: str = "", subsequent_indent: str = "") -> str:
-    # hyphenated terms (IL-6, membrane-proximal) stay whole on one line
+    # hyphenated terms (IL-6, membrane-proximal) stay whole on one line; a word longer than the line (a DOI)
+    # is left whole rather than cut
     return textwrap.fill(
-        text, WIDTH, initial_indent=initial_indent, subsequent_indent=subsequent_indent, break_on_hyphens=False
+        text,
+        width(),
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=False,
     )
 
 
+def _listing(name: str, title: str, name_width: int, indent: str = "  ") -> str:
+    """A name to copy (never broken) and its title: side by side when the line has room, else the title
+    on its own indented line."""
+    if len(indent) + name_width + 2 + 24 <= width():
+        return _fill(title, f"{indent}{name:<{name_width}}  ", " " * (len(indent) + name_width + 2))
+    return f"{indent}{name}\n" + _fill(title, indent + "    ", indent + "    ")
+
+
 def _wrap(text: str, indent: str = "") -> str:
-    """Reflow Markdown prose to 80 columns: paragraphs filled, list items filled under their marker, table rows
+    """Reflow Markdown prose to the width: paragraphs filled, list items filled under their marker, table rows
     left as written."""
     out = []
     for block in blocks(text):
@@ -40,7 +62,7 @@ def _wrap(text: str, indent: str = "") -> str:
 
 def section_text(section: Section, course: Course) -> str:
     heading = f"{section.number}. {section.title}"
-    parts = [heading, "=" * min(WIDTH, len(heading)), ""]
+    parts = [_fill(heading), "=" * min(width(), len(heading)), ""]
     parts += ["Objectives:"] + [_fill(o, "  - ", "    ") for o in section.objectives] + [""]
     parts += [_wrap(section.summary), ""]
     parts += ["Key facts:"]
@@ -49,21 +71,30 @@ def section_text(section: Section, course: Course) -> str:
         for ref in fact.references:
             parts.append(_fill(ref.citation() + "]", initial_indent="     [", subsequent_indent="      "))
     if section.diagram:
-        parts += ["", "Diagram:", section.diagram.rstrip("\n")]
+        drawing = [line.rstrip() for line in section.diagram.rstrip("\n").splitlines()]
+        widest = max((len(line) for line in drawing), default=0)
+        note = f" ({widest} columns wide, shown unwrapped)" if widest > width() else ""
+        parts += ["", f"Diagram{note}:", *drawing]
     parts += ["", "Topics (il6 explain TOPIC):"]
-    parts += [f"  - {t.id}: {t.title}" for t in section.topics]
+    name_width = max(len(t.id) for t in section.topics)
+    parts += [_listing(t.id, t.title, name_width) for t in section.topics]
     return "\n".join(parts) + "\n"
 
 
 def topic_text(topic: Topic, course: Course) -> str:
     section = course.section(topic.section_id)
-    parts = [topic.title, "=" * min(WIDTH, len(topic.title)), f"Section {section.number}: {section.title}"]
+    parts = [
+        _fill(topic.title),
+        "=" * min(width(), len(topic.title)),
+        _fill(f"Section {section.number}: {section.title}"),
+    ]
     if topic.aliases:
-        parts.append("Also called: " + ", ".join(topic.aliases))
+        parts.append(_fill("Also called: " + ", ".join(topic.aliases), subsequent_indent="  "))
     parts += ["", _wrap(topic.explanation), ""]
     if topic.related:
         parts.append("Related:")
-        parts += [f"  il6 explain {rid}  ({course.topics_by_id[rid].title})" for rid in topic.related]
+        name_width = max(len(f"il6 explain {rid}") for rid in topic.related)
+        parts += [_listing(f"il6 explain {rid}", course.topics_by_id[rid].title, name_width) for rid in topic.related]
         parts.append("")
     parts.append("References:")
     parts += [_fill(r.citation(), initial_indent="  - ", subsequent_indent="    ") for r in topic.references]
@@ -72,9 +103,10 @@ def topic_text(topic: Topic, course: Course) -> str:
 
 def topics_text(course: Course) -> str:
     parts = []
+    name_width = max((len(t.id) for t in course.topics), default=0)
     for section in course.sections:
-        parts.append(f"{section.number}. {section.title} [{section.id}]")
-        parts += [f"  {t.id:32} {t.title}" for t in section.topics]
+        parts.append(_fill(f"{section.number}. {section.title} [{section.id}]", subsequent_indent="    "))
+        parts += [_listing(t.id, t.title, name_width) for t in section.topics]
     return "\n".join(parts) + "\n"
 
 
@@ -82,7 +114,7 @@ def sections_text(course: Course, read: dict[str, str]) -> str:
     lines = []
     for section in course.sections:
         mark = "x" if section.id in read else " "
-        lines.append(f"[{mark}] {section.number:2}. {section.id:16} {section.title}")
+        lines.append(_fill(section.title, f"[{mark}] {section.number:2}. {section.id:16} ", " " * 25))
     if course.manifest.reviewed:
         lines.append(f"Course content last reviewed {course.manifest.reviewed}.")
     return "\n".join(lines) + "\n"

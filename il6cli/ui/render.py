@@ -2,15 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.constrain import Constrain
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..course.model import Course, Section, Topic
 from .prose import prose
+
+READING_WIDTH = 100  # prose wider than this is hard to follow from one line to the next
+NARROW = 90  # below this many columns, tables give way to stacked lines
+
+
+def reflow(text: str) -> str:
+    """One paragraph, whatever line breaks the YAML file had: the terminal decides where lines end."""
+    return " ".join(text.split())
+
+
+class ByWidth:
+    """One renderable for wide terminals, another for narrow ones, chosen when drawn (the width is known then)."""
+
+    def __init__(self, wide: RenderableType, narrow: RenderableType, threshold: int = NARROW) -> None:
+        self.wide, self.narrow, self.threshold = wide, narrow, threshold
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        yield self.wide if options.max_width >= self.threshold else self.narrow
+
+
+class Diagram:
+    """A preformatted drawing: boxed when it fits; otherwise shown unwrapped under a note, never re-wrapped
+    (a wrapped drawing is a broken one). The pager chops long lines, so it can be scrolled sideways."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.rstrip("\n").splitlines()
+        self.width = max((len(line) for line in self.lines), default=0)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        drawing = Text("\n".join(self.lines), no_wrap=True, overflow="ignore")
+        if self.width + 4 <= options.max_width:
+            yield Panel(drawing, title="Diagram", title_align="left", border_style="magenta", expand=False)
+            return
+        yield Text(
+            f"Diagram ({self.width} columns wide, wider than this terminal): shown unwrapped; "
+            "in the pager, → scrolls sideways.",
+            style="bold magenta",
+        )
+        yield drawing
 
 
 def section_view(section: Section, course: Course) -> RenderableType:
@@ -29,23 +71,15 @@ def section_view(section: Section, course: Course) -> RenderableType:
     facts.add_column(ratio=1)
     for index, fact in enumerate(section.facts, 1):
         cite = "; ".join(f"{r.authors.split(',')[0]} {r.year}" for r in fact.references)
-        facts.add_row(f"{index}.", Text.assemble(fact.text, " ", (f"[{cite}]", "dim")))
+        facts.add_row(f"{index}.", Text.assemble(reflow(fact.text), " ", (f"[{cite}]", "dim")))
     parts.append(Panel(facts, title="Key facts", title_align="left", border_style="cyan"))
     if section.diagram:
-        parts.append(
-            Panel(
-                Text(section.diagram.rstrip("\n")),
-                title="Diagram",
-                title_align="left",
-                border_style="magenta",
-                expand=False,
-            )
-        )
+        parts.append(Diagram(section.diagram))
     topics = Text("Topics: ", style="bold")
     topics.append(", ".join(t.id for t in section.topics), style="green")
     topics.append("   (il6 explain TOPIC)", style="dim")
     parts += [topics, _references(section)]
-    return Group(*parts)
+    return Constrain(Group(*parts), READING_WIDTH)
 
 
 def _references(section: Section) -> RenderableType:
@@ -57,12 +91,13 @@ def reference_list(citations: list[str]) -> RenderableType:
 
 
 def bullet_list(items: list[str], **table_options: Any) -> Table:
-    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    """A bulleted list whose wrapped lines hang under the text, not under the bullet, indented as rich's
+    Markdown lists are (" • "), so objectives and lists in the prose line up."""
     table = Table(show_header=False, box=None, padding=(0, 1, 0, 0), **table_options)
-    table.add_column(width=3, justify="right")
+    table.add_column(width=2, justify="right")
     table.add_column(ratio=1)
     for item in items:
-        table.add_row("•", item)
+        table.add_row("•", reflow(item))
     return table
 
 
@@ -77,15 +112,42 @@ def topic_view(topic: Topic, course: Course, corrected_from: str | None = None) 
         parts.append(Text("Also called: " + ", ".join(topic.aliases), style="italic"))
     parts += [Text(""), prose(topic.explanation), Text("")]
     if topic.related:
-        related = Table(show_header=False, box=None, padding=(0, 2))
-        for rid in topic.related:
-            related.add_row(Text(f"il6 explain {rid}", style="green"), course.topics_by_id[rid].title)
-        parts += [Text("Related", style="bold"), related, Text("")]
+        parts += [Text("Related", style="bold"), _related(topic, course), Text("")]
     parts.append(reference_list([ref.citation() for ref in topic.references]))
-    return Group(*parts)
+    return Constrain(Group(*parts), READING_WIDTH)
+
+
+def _related(topic: Topic, course: Course) -> RenderableType:
+    """Related topics as commands to copy: beside their titles when there is room, else above them; a command
+    is never wrapped or truncated."""
+    wide = Table(show_header=False, box=None, padding=(0, 2))
+    wide.add_column(no_wrap=True)
+    wide.add_column(ratio=1)
+    narrow: list[RenderableType] = []
+    for rid in topic.related:
+        command = Text(f"il6 explain {rid}", style="green", no_wrap=True, overflow="ignore")
+        title = course.topics_by_id[rid].title
+        wide.add_row(command, title)
+        narrow += [command, Padding(Text(title, style="dim"), (0, 0, 0, 4))]
+    return ByWidth(wide, Group(*narrow))
 
 
 def topics_table(course: Course) -> RenderableType:
+    return ByWidth(_topics_wide(course), _topics_narrow(course))
+
+
+def _topics_narrow(course: Course) -> RenderableType:
+    """A heading per section, then each topic id (whole, to copy) above its title."""
+    parts: list[RenderableType] = [Text("Topics (il6 explain TOPIC)", style="bold")]
+    for section in course.sections:
+        parts += [Text(""), Text(f"{section.number}. {section.title}", style="bold")]
+        for topic in section.topics:
+            parts.append(Text(f"  {topic.id}", style="green", no_wrap=True, overflow="ignore"))
+            parts.append(Padding(Text(topic.title), (0, 0, 0, 6)))
+    return Group(*parts)
+
+
+def _topics_wide(course: Course) -> RenderableType:
     table = Table(title="Topics (il6 explain TOPIC)", title_justify="left", expand=False)
     table.add_column("Section", style="dim")
     table.add_column("Topic id", style="green", no_wrap=True)
