@@ -242,6 +242,8 @@ def test_quiz_with_nothing_to_do_says_how_to_get_more(runner: CliRunner, home: P
             session.grade_and_record(question, True, "x", datetime.now(timezone.utc), 1)
     code, out, _ = run(runner, "quiz", *FIX)
     assert code == 0 and "every question here has been introduced" in out and "--new" not in out
+    code, out, _ = run(runner, "quiz", *FIX, "--section", "basics")  # the suggestion keeps the section
+    assert code == 0 and "il6 quiz --section basics --cram" in " ".join(out.split())
 
 
 def test_explain_plain_names_a_forgiven_typo_on_stderr(runner: CliRunner) -> None:

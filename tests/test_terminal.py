@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -41,36 +42,62 @@ def finish(child: pexpect.spawn) -> int:
     return int(child.exitstatus if child.exitstatus is not None else -1)
 
 
+def read_and_position(home: Path) -> tuple[set[str], str | None]:
+    db = sqlite3.connect(home / "progress.db")
+    read = {row[0] for row in db.execute("SELECT section_id FROM sections_read")}
+    position = db.execute("SELECT value FROM settings WHERE key = 'position'").fetchone()
+    return read, position[0] if position else None
+
+
 def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
     child = spawn(home, "learn")
-    child.expect("The course")
+    child.expect("The course")  # the first run: the sections, and the pager's keys, held until a key
+    child.expect("q when you are done")
+    child.expect("Press any key to start with section 1")
+    assert "Where next" not in child.before
+    child.send(" ")
     child.expect("Basics of the demo subject")
     child.expect("Where next")
+    assert read_and_position(home) == (set(), "basics")  # opened is not read
     choose(child, "n")
     child.expect("Signaling in the demo")
     child.expect("Where next")
-    choose(child, "b")
+    choose(child, "b")  # back: the previous section by number
     child.expect("Basics of the demo subject")
+    child.expect("Where next")
+    choose(child, "n")
     child.expect("Where next")
     choose(child, "q")
     child.expect("Progress saved")
     assert finish(child) == 0
-    db = sqlite3.connect(home / "progress.db")
-    assert {row[0] for row in db.execute("SELECT section_id FROM sections_read")} == {"basics", "signaling"}
-    assert db.execute("SELECT value FROM settings WHERE key = 'position'").fetchone()[0] == "basics"
+    assert read_and_position(home) == ({"basics"}, "signaling")  # moved on from basics; signaling is open
+
+    child = spawn(home, "learn")  # a restart resumes in the section the learner was in, without the welcome
+    index = child.expect(["Press any key", "Signaling in the demo"])
+    assert index == 1 and "Basics of the demo subject" not in child.before
+    child.expect("Where next")
+    choose(child, "n")  # the last section: finishing marks it read and ends the course
+    child.expect("every section")
+    assert finish(child) == 0
+    assert read_and_position(home)[0] == {"basics", "signaling"}
 
     child = spawn(home, "learn", "--list")
     out = child.read()
     assert "✓" in out and "basics" in out
 
 
-def test_learn_picks_a_section_from_the_list(home: Path) -> None:
+def test_learn_picks_a_section_by_its_number_and_esc_stays(home: Path) -> None:
     child = spawn(home, "learn", "signaling")
     child.expect("Signaling in the demo")
     child.expect("Where next")
     choose(child, "c")
     child.expect("Which section")
-    child.send("1")
+    child.send("\x1b")  # Esc: back to the same menu, nothing reprinted
+    child.expect("Where next")
+    assert "By the end of this section" not in child.before
+    choose(child, "c")
+    child.expect("Cancel")
+    child.send("1")  # the number points at that section; Enter opens it
     child.send(ENTER)
     child.expect("Basics of the demo subject")
     child.expect("Where next")
@@ -165,7 +192,53 @@ def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
     child.expect("Signaling in the demo")  # the quiz's header names the section of each question
     child.sendintr()
     child.expect("Session over")
-    child.expect("Where next")  # back in the course, at the section the quiz was about
+    child.expect("Where next")  # the summary stays on screen: the menu comes under it, nothing reprinted
+    assert "The course" not in child.before and "By the end of this section" not in child.before
+    choose(child, "q")
+    assert finish(child) == 0
+    assert read_and_position(home) == ({"signaling"}, "signaling")  # taking its quiz counts as reading it
+
+
+def test_quiz_me_from_learn_introduces_the_sections_questions_whatever_the_daily_limit(home: Path) -> None:
+    from datetime import datetime, timezone
+
+    from il6cli.course.load import load_course
+    from il6cli.progress.session import Session, Settings
+    from il6cli.progress.store import Store
+
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "progress.db") as store:  # today's allowance used up on the other section
+        session = Session(course, store, Settings(), random.Random(1))
+        for question in [q for q in course.questions if q.section_id == "basics"]:
+            session.grade_and_record(question, True, "x", datetime.now(timezone.utc), 1)
+    child = spawn(home, "quiz", "--new", "0", "--section", "signaling")
+    child.expect("used up")
+    child.expect(r"il6\s+quiz\s+--section\s+signaling\s+--new\s+10")  # the suggestion keeps the section
+    assert finish(child) == 0
+
+    child = spawn(home, "learn", "signaling")
+    child.expect("Where next")
+    choose(child, "z")
+    child.expect(r"3 questions.{0,20}: 0 due, 3 new")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect("Where next")
+    choose(child, "c")  # the section just quizzed is marked read in the chooser
+    child.expect(r"Signaling in the demo  ✓")
+    child.send("\x1b")
+    child.expect("Where next")
+    choose(child, "q")
+    assert finish(child) == 0
+
+    child = spawn(home, "learn", "basics")  # every question introduced, nothing due: offered as cram
+    child.expect("Where next")
+    choose(child, "z")
+    child.expect("Practise it anyway")
+    child.send("y")
+    child.expect("cram")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect("Where next")
     choose(child, "q")
     assert finish(child) == 0
 
@@ -186,7 +259,7 @@ def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
 
 
 def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None:
-    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less"}
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less", "LESSHISTFILE": "-"}
     env.pop("LESS", None)
     child = pexpect.spawn(
         IL6,
@@ -197,9 +270,11 @@ def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None
         dimensions=(12, 100),
     )
     child.expect("Basics of the demo subject")
-    child.expect(":")  # less is waiting; the prompt is not shown yet
+    child.expect("SPACE for more, b to go back, q when done")  # less's prompt names its keys
     assert "Where next" not in child.before
-    child.send("q")
+    child.send("q")  # quit early: less restores the screen (no half page is left above the menu)
+    child.expect(re.escape("\x1b[?1049l"))
+    child.expect("r reads it again")
     child.expect("Where next")
     choose(child, "q")
     assert finish(child) == 0

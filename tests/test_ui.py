@@ -50,7 +50,7 @@ def test_no_two_keys_clash_at_one_prompt() -> None:
     from il6cli.ui import keys
 
     after_answer = [keys.NEXT, keys.EASY, keys.HARD, keys.UNDO, keys.QUIT]
-    learn = [keys.LEARN_NEXT, keys.LEARN_BACK, keys.LEARN_CHOOSE, keys.LEARN_QUIZ, keys.LEARN_QUIT]
+    learn = [keys.LEARN_NEXT, keys.LEARN_BACK, keys.LEARN_CHOOSE, keys.LEARN_AGAIN, keys.LEARN_QUIZ, keys.LEARN_QUIT]
     answer_prompt = [keys.UNDO, keys.DONT_KNOW, *keys.TRUE_WORDS, *keys.FALSE_WORDS]
     for prompt in (after_answer, learn, answer_prompt):
         assert len(prompt) == len(set(prompt))

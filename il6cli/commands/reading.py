@@ -67,28 +67,36 @@ def learn(
 
 
 def walk_course(course: Course, start: Section | None) -> None:
-    """The interactive walk; "quiz me on this section" quizzes, then returns to the course where it was."""
+    """The interactive walk; "quiz me on this section" quizzes that section and comes back to its menu."""
     from ..progress.reading import first_section
     from ..progress.store import Store
     from ..ui import make_console
-    from ..ui.learn import walk
+    from ..ui.learn import Hooks, walk
     from ..ui.prompts import make_prompter
-    from .study import run_quiz
 
-    quiz_on = None
-    while True:
+    with Store.open() as store:
+        read = store.read_sections()
+        position = store.position()
+    begin = start or first_section(course, read, position)
+
+    def opened(section: Section) -> None:
         with Store.open() as store:
+            store.set_position(section.id)
 
-            def shown(section: Section) -> dict[str, str]:
-                store.mark_read(section.id, now())
-                return store.read_sections()
+    def finished(section: Section) -> dict[str, str]:
+        with Store.open() as store:
+            store.mark_read(section.id, now())
+            return store.read_sections()
 
-            read = store.read_sections()
-            begin = quiz_on or start or first_section(course, read, store.position())
-            quiz_on = walk(course, read, begin, make_console(), make_prompter(True), shown)
-        if quiz_on is None:
-            return
-        run_quiz(course, sections=[quiz_on.id])
+    def quiz(section: Section) -> None:
+        from .study import run_quiz
+
+        # asked from inside a section: its new questions are introduced whatever today's limit
+        run_quiz(course, sections=[section.id], new_per_day=len(course.questions), offer_cram=True)
+
+    hooks = Hooks(opened, finished, quiz)
+    first_run = start is None and not read and position is None
+    walk(course, read, begin, make_console(), make_prompter(True), hooks, first_run)
 
 
 @app.command()

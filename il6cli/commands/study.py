@@ -34,7 +34,10 @@ def run_quiz(
     cram: bool = False,
     retention: float | None = None,
     seed: int | None = None,
+    offer_cram: bool = False,
 ) -> None:
+    """A quiz session. With `offer_cram` (asked for from `il6 learn`), a section with nothing left to review
+    or introduce is offered as a cram session instead of a message that it has nothing to do."""
     import random
 
     from ..progress.session import Session, Settings
@@ -53,7 +56,12 @@ def run_quiz(
         )
         session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()
-        QuizRunner(session, make_console(), make_prompter(tty), now, tty).run()
+        prompter = make_prompter(tty)
+        if offer_cram and not cram and not session.plan(now()) and session.all_introduced():
+            question = "Nothing here is due for review yet. Practise it anyway (your schedule will not change)?"
+            if prompter.confirm(question, default=True):
+                session = Session(course, store, settings._replace(cram=True), random.Random(seed), local_tz())
+        QuizRunner(session, make_console(), prompter, now, tty).run()
 
 
 @app.command()

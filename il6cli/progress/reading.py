@@ -20,6 +20,10 @@ class ReadingQueries(Database):
             )
             self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('position', ?)", (section_id,))
 
+    def set_position(self, section_id: str) -> None:
+        """Where the learner is: a restart of `il6 learn` opens this section."""
+        self.set_setting("position", section_id)
+
     def read_sections(self) -> dict[str, str]:
         with translated(self.path):
             rows = self.db.execute("SELECT section_id, last_read_at FROM sections_read").fetchall()
@@ -58,9 +62,8 @@ class ReadingQueries(Database):
 
 
 def first_section(course: Course, read: dict[str, str], position: str | None) -> Section:
-    """Where a walk starts without a named section: the first unread one, else where the user last was."""
-    for section in course.sections:
-        if section.id not in read:
-            return section
+    """Where a walk starts without a named section: where the learner was, else the first unread one."""
     ids = [s.id for s in course.sections]
-    return course.sections[ids.index(position)] if position in ids else course.sections[0]
+    if position in ids:
+        return course.sections[ids.index(position)]
+    return next((section for section in course.sections if section.id not in read), course.sections[0])

@@ -20,7 +20,7 @@ RECALL_GRADES = ("1", "2", "3", "4")  # Again, Hard, Good, Easy: FSRS's ratings,
 # The menu after an answer (terminal): next, that was easy, I was unsure, undo, quit
 NEXT, EASY, HARD, QUIT = "n", "e", "h", "q"
 # The menu under a section in `il6 learn`
-LEARN_NEXT, LEARN_BACK, LEARN_CHOOSE, LEARN_QUIZ, LEARN_QUIT = "n", "b", "c", "z", "q"
+LEARN_NEXT, LEARN_BACK, LEARN_CHOOSE, LEARN_AGAIN, LEARN_QUIZ, LEARN_QUIT = "n", "b", "c", "r", "z", "q"
 
 
 class KeyRow(NamedTuple):
@@ -55,9 +55,11 @@ KEY_TABLE = [
     KeyRow("after an answer (terminal)", f"`{UNDO}` / `{QUIT}`", "undo this answer / quit (Ctrl-C quits too)"),
     KeyRow(
         "under a section (`il6 learn`)",
-        f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_QUIZ}` `{LEARN_QUIT}`",
-        "next, back, choose a section, quiz me on this section, quit",
+        f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_AGAIN}` `{LEARN_QUIZ}` `{LEARN_QUIT}`",
+        "next section (this one counts as read), back to the previous number, choose a section, read again, "
+        "quiz me on this section, quit",
     ),
+    KeyRow("choosing a section (`il6 learn`)", "its number, then Enter / Esc", "go there / stay where you are"),
 ]
 
 

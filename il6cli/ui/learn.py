@@ -1,4 +1,8 @@
-"""The interactive walk through the course: show a section, mark it read, ask where to go next."""
+"""The interactive walk through the course: show a section, ask where to go next, quiz on it when asked.
+
+A section counts as read when the learner moves on with "next" or takes its quiz (the end of a page in a
+pager cannot be seen); where the learner is is kept as soon as a section opens, so a restart resumes there.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import shlex
 import subprocess
 from collections.abc import Callable
 from enum import Enum
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
@@ -15,15 +20,29 @@ from rich.text import Text
 
 from ..course.model import Course, Section
 from . import keys, render
-from .prompts import Choice, Prompter
+from .prompts import Choice, Prompter, choose
+from .prose import prose
+
+# The pager's own prompt, so that its keys are never a mystery (less's -Ps; `$` ends it in $LESS)
+LESS_PROMPT = "-PsSPACE for more, b to go back, q when done$"
+PAGER_KEYS = "Long sections open in a pager: Space or ↓ for more, b or ↑ to go back, q when you are done."
 
 
 class Move(Enum):
     NEXT = "next"
     BACK = "back"
     PICK = "pick"
+    AGAIN = "again"
     QUIZ = "quiz"
     QUIT = "quit"
+
+
+class Hooks(NamedTuple):
+    """What the command does as the learner moves: the walk itself keeps no records."""
+
+    opened: Callable[[Section], None]  # the learner is in this section now (a restart resumes there)
+    finished: Callable[[Section], dict[str, str]]  # mark it read; returns every section read so far
+    quiz: Callable[[Section], None]  # quiz on it; its summary stays on screen under the menu
 
 
 def walk(
@@ -32,67 +51,100 @@ def walk(
     start: Section,
     console: Console,
     prompter: Prompter,
-    shown: Callable[[Section], dict[str, str]],
-) -> Section | None:
-    """Run the walk until the user quits; returns the section to quiz on if the user asked for that.
-
-    `read` is what has been read so far; `shown(section)` is called once a section has been shown (the
-    command records it) and returns the sections read since."""
-    current = start
-    console.print(render.sections_table(course, read, current.id))
-    index = course.sections.index(current)
+    hooks: Hooks,
+    first_run: bool = False,
+) -> None:
+    """Run the walk until the user quits or finishes the course."""
+    index = course.sections.index(start)
+    if first_run:
+        greet(course, read, start, console, prompter)
+    show = True
     while True:
         section = course.sections[index]
-        console.print(Rule())
-        show_paged(console, render.section_view(section, course))
-        read = shown(section)
+        if show:
+            hooks.opened(section)
+            console.print(Rule())
+            if show_paged(console, render.section_view(section, course)):
+                console.print(Text(f"{section.number}. {section.title}", style="bold"), Text("(r reads it again)"))
+        show = True
         move = prompter.select("Where next?", _moves(course, index))
         if move is Move.NEXT:
+            read = hooks.finished(section)
+            if index + 1 == len(course.sections):
+                console.print(prose(course.manifest.closing or "You have read every section."))
+                return
             index += 1
         elif move is Move.BACK:
             index -= 1
         elif move is Move.PICK:
-            choices = [
-                Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i)
-                for i, s in enumerate(course.sections)
-            ]
-            index = prompter.select("Which section?", choices, default=index)
+            picked = choose(prompter, "Which section? (type its number, Esc to stay)", _sections(course, read), index)
+            if picked is None:
+                show = False  # cancelled: the same menu again, nothing reprinted
+            else:
+                index = picked
         elif move is Move.QUIZ:
-            return section
-        else:
+            hooks.quiz(section)
+            read = hooks.finished(section)
+            show = False  # the quiz's summary stays on screen, the menu under it
+        elif move is Move.QUIT:
             console.print("Progress saved. Come back with [bold]il6 learn[/bold]; review with [bold]il6 quiz[/bold].")
-            return None
+            return
 
 
-def show_paged(console: Console, view: RenderableType) -> None:
-    """Print a section; one taller than the terminal goes through a pager ($PAGER, else `less`), so that
-    its start can be read without scrolling back. Quitting the pager returns to the prompt."""
+def greet(course: Course, read: dict[str, str], start: Section, console: Console, prompter: Prompter) -> None:
+    """The first run: the course's welcome, its sections and the pager's keys, held until a key is pressed."""
+    if course.manifest.welcome:
+        console.print(prose(course.manifest.welcome))
+        console.print()
+    console.print(render.sections_table(course, read, start.id))
+    console.print(PAGER_KEYS, style="dim")
+    prompter.pause(f"Press any key to start with section {start.number}.")
+
+
+def show_paged(console: Console, view: RenderableType) -> bool:
+    """Print a section; one taller or wider than the terminal goes through a pager ($PAGER, else `less`), so
+    that its start can be read without scrolling back. Returns whether a pager was used: its text is gone
+    from the screen when it ends (no partial page is left above the menu)."""
     with console.capture() as capture:
         console.print(view, crop=False)  # a diagram wider than the terminal is shown unwrapped, not cut
     text = capture.get()
     too_wide = any(cell_len(line) > console.width for line in Text.from_ansi(text).plain.splitlines())
     if text.count("\n") < console.height - 2 and not too_wide:
         console.file.write(text)
-        return
+        return False
     command = shlex.split(os.environ.get("PAGER") or "less")
-    # less: keep colours (-R), leave the text on screen after quitting (-X), quit at once if it fits (-F),
-    # chop long lines (-S: a wide diagram scrolls sideways with the arrow keys instead of wrapping)
-    env = {**os.environ, "LESS": os.environ.get("LESS", "-RFXS")}
+    # less: keep colours (-R), quit at once if it fits (-F), chop long lines (-S: a wide diagram scrolls
+    # sideways instead of wrapping), its keys in its prompt; without -X it restores the screen when it ends,
+    # so quitting early leaves no half page behind
+    env = {**os.environ, "LESS": os.environ.get("LESS", "-RFS " + LESS_PROMPT)}
     try:
         subprocess.run(command, input=text.encode(), env=env, check=False)
     except OSError:  # no pager installed: print it all, as before
         console.file.write(text)
+        return False
+    return True
 
 
 def _moves(course: Course, index: int) -> list[Choice[Move]]:
     moves: list[Choice[Move]] = []
     if index + 1 < len(course.sections):
-        moves.append(Choice(f"Next: {course.sections[index + 1].title}", Move.NEXT, keys.LEARN_NEXT))
+        following = course.sections[index + 1]
+        moves.append(Choice(f"Next: {following.number}. {following.title}", Move.NEXT, keys.LEARN_NEXT))
+    else:
+        moves.append(Choice("Finish: mark this last section read", Move.NEXT, keys.LEARN_NEXT))
     if index > 0:
-        moves.append(Choice(f"Back: {course.sections[index - 1].title}", Move.BACK, keys.LEARN_BACK))
+        previous = course.sections[index - 1]
+        moves.append(Choice(f"Back: {previous.number}. {previous.title}", Move.BACK, keys.LEARN_BACK))
     moves += [
         Choice("Choose a section", Move.PICK, keys.LEARN_CHOOSE),
+        Choice("Read this section again", Move.AGAIN, keys.LEARN_AGAIN),
         Choice("Quiz me on this section", Move.QUIZ, keys.LEARN_QUIZ),
         Choice("Quit", Move.QUIT, keys.LEARN_QUIT),
     ]
     return moves
+
+
+def _sections(course: Course, read: dict[str, str]) -> list[Choice[int]]:
+    return [
+        Choice(f"{s.number:2}. {s.title}" + ("  ✓" if s.id in read else ""), i) for i, s in enumerate(course.sections)
+    ]

@@ -83,6 +83,10 @@ class QuestionaryPrompter:
         chosen: Choice[T] = choices[int(picked)]
         return chosen.value
 
+    def choose(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T | None:
+        picked = numbered_select(message, choices, default).unsafe_ask()
+        return None if picked is None else choices[int(picked)].value
+
     def text(self, message: str) -> str:
         import questionary
 
@@ -117,6 +121,54 @@ def questionary_select(message: str, choices: Sequence[Choice[T]], default: int 
         use_arrow_keys=True,
         use_shortcuts=numbered or all(c.key for c in choices),
     )
+
+
+def choose(prompter: Prompter, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T | None:
+    """A long numbered list (sections): the number picks; a last entry, and Esc in a terminal, cancel (None)."""
+    if isinstance(prompter, QuestionaryPrompter):
+        return prompter.choose(message, choices, default)
+    stay: list[Choice[T | None]] = [Choice(c.label, c.value, c.key) for c in choices]
+    stay.append(Choice("Cancel: stay where I am", None))
+    return prompter.select(message, stay, default)
+
+
+def numbered_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:
+    """A list of any length whose entries are picked by typing their number (1, then 3, points at the 13th;
+    Enter confirms), arrow keys, or the last entry ("Cancel"); Esc cancels too. The answer is the index, or
+    None when cancelled."""
+    import questionary
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    items = [questionary.Choice(title=c.label, value=index) for index, c in enumerate(choices)]
+    items.append(questionary.Choice(title="Cancel (Esc): stay where I am", value=None))
+    question = questionary.select(message, choices=items, default=items[default], use_arrow_keys=True)
+    application = question.application
+    control = next(c for c in application.layout.find_all_controls() if isinstance(c, InquirerControl))
+    typed: list[str] = []
+    extra = KeyBindings()
+
+    def point_at_number(event: object) -> None:
+        digit = event.key_sequence[0].key  # type: ignore[attr-defined]
+        number = int("".join(typed) + digit)
+        if not 1 <= number <= len(choices):  # a fresh number: "2" after "13" points at 2
+            typed.clear()
+            number = int(digit)
+        if 1 <= number <= len(choices):
+            typed.append(digit)
+            control.pointed_at = number - 1
+
+    for digit in "0123456789":
+        extra.add(digit)(point_at_number)
+
+    @extra.add(Keys.Escape)
+    def cancel(event: object) -> None:
+        control.is_answered = True
+        event.app.exit(result=None)  # type: ignore[attr-defined]
+
+    application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), extra])
+    return question
 
 
 def make_prompter(interactive: bool) -> Prompter:

@@ -192,12 +192,16 @@ class QuizRunner:
 
     def nothing_to_do(self) -> str:
         """Why the queue is empty, and what the user can do about it."""
+        scope = "".join(f" --section {section}" for section in self.session.settings.sections)
         if self.session.all_introduced():
-            return "Nothing is due, and every question here has been introduced. To practise anyway: il6 quiz --cram"
+            return (
+                "Nothing is due, and every question here has been introduced. "
+                f"To practise anyway: il6 quiz{scope} --cram"
+            )
         limit = self.session.settings.new_per_day
         return (
             f"Nothing is due, and today's new questions (--new {limit}) are used up. "
-            f"For more now: il6 quiz --new {limit + 10}; to practise anyway: il6 quiz --cram"
+            f"For more now: il6 quiz{scope} --new {limit + 10}; to practise anyway: il6 quiz{scope} --cram"
         )
 
     # --- one question ----------------------------------------------------------------------------------
