@@ -23,11 +23,33 @@ if TYPE_CHECKING:
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
+
+def _arguments_named_by_their_metavar() -> None:
+    """Typer labels an argument with its Python type (`<list[str]>`) and wraps a required one in braces
+    (`{topic}...`); a user expects `TOPIC...`. Every argument here has a metavar, so that alone is shown
+    (tests/test_cli.py checks every command's help for Python type names)."""
+    from typer.core import TyperArgument
+
+    def usage_name(self: TyperArgument) -> str:
+        name = str(self.metavar or self.display_name_raw)
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def no_type(self: TyperArgument, ctx: object) -> str | None:
+        return None if self.metavar else str(TyperArgument.display_type(self, ctx))  # type: ignore[arg-type]
+
+    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = no_type  # type: ignore[method-assign,assignment]
+
+
+_arguments_named_by_their_metavar()
+
 app = typer.Typer(
     name="il6",
     help="A terminal course with spaced-repetition review: read it, review it, ask it anything.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: readable at any width, piped or not, and no type names
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -76,7 +98,11 @@ def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 ContentOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10 annotations
     typer.Option(
-        "--content", envvar="IL6_CONTENT", help="Course folder to use instead of the installed one.", show_default=False
+        "--content",
+        envvar="IL6_CONTENT",
+        metavar="DIR",
+        help="Course folder to use instead of the installed one.",
+        show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
@@ -86,11 +112,25 @@ SectionsOption = Annotated[
     typer.Option(
         "--section",
         "-s",
+        metavar="SECTION",
         help="Only this section (id, number or prefix); repeat. Default: all.",
         show_default=False,
         autocompletion=complete_section,
     ),
 ]
+
+
+def within(minimum: float, maximum: float | None = None) -> Any:
+    """A callback that refuses a number out of range (a usage error, exit 2), so that the help shows the
+    metavar (`N`, `0.7-0.99`) rather than typer's `[x>=1]`."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and not (minimum <= value and (maximum is None or value <= maximum)):
+            allowed = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+            raise typer.BadParameter(f"{value} is not {allowed}")
+        return value
+
+    return check
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_ERROR) -> NoReturn:

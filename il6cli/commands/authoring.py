@@ -11,11 +11,12 @@ import typer
 from .app import ContentOption, app, boundary, fail, load, local_tz, now
 
 
-@app.command()
+@app.command(short_help="Check a content folder; every problem as FILE:LINE.")
 def validate(
     directory: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DIR",
             help="Content folder (default: the installed course).",
             show_default=False,
         ),
@@ -71,7 +72,7 @@ def validate(
             )
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of a section file, for editors.")
 def schema() -> None:
     """Print the JSON Schema of a course's section file, for editors (see README, Writing a course)."""
     with boundary():

@@ -13,13 +13,16 @@ from .app import ContentOption, SectionsOption, app, boundary, load, now
 export_app = typer.Typer(
     help="Export the course: an Anki package, a printable Markdown handout, or CSV.", no_args_is_help=True
 )
-app.add_typer(export_app, name="export")
+app.add_typer(export_app, name="export", short_help="Export the course: Anki, Markdown or CSV.")
 
 TextOutputOption = Annotated[
-    Path, typer.Option("--output", "-o", help="File to write; - writes to stdout.", show_default=False)
+    Path, typer.Option("--output", "-o", metavar="FILE", help="File to write; - writes to stdout.", show_default=False)
 ]
 TitleOption = Annotated[
-    str, typer.Option("--title", help="The handout's title (default: the course's title).", show_default=False)
+    str,
+    typer.Option(
+        "--title", metavar="TITLE", help="The handout's title (default: the course's title).", show_default=False
+    ),
 ]
 
 
@@ -36,11 +39,14 @@ def write_output(output: Path, text: str) -> bool:
 
 @export_app.command("anki")
 def export_anki(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The .apkg file to write.", show_default=False)
+    ],
     section: SectionsOption = None,
     deck: Annotated[
         str,
         typer.Option(
+            metavar="NAME",
             help="Name of the Anki deck (default: the course's short name); each section becomes a subdeck.",
             show_default=False,
         ),

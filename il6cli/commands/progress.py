@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 progress_app = typer.Typer(
     help="Carry your progress between machines: export it here, import it there.", no_args_is_help=True
 )
-app.add_typer(progress_app, name="progress")
+app.add_typer(progress_app, name="progress", short_help="Carry your progress to another machine.")
 
 
 @progress_app.command("export")
@@ -44,7 +44,10 @@ def progress_export(output: TextOutputOption) -> None:
 @progress_app.command("import")
 def progress_import(
     file: Annotated[
-        Path, typer.Argument(help="A file written by `il6 progress export`; - reads stdin.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A file written by `il6 progress export`; - reads stdin.", show_default=False
+        ),
     ],
 ) -> None:
     """Merge progress exported on another machine into yours (a backup of your database is written first)."""

@@ -25,11 +25,12 @@ if TYPE_CHECKING:
     from ..course.model import Course, Section, Topic
 
 
-@app.command()
+@app.command(short_help="Walk through the course, section by section.")
 def learn(
     section: Annotated[
         str | None,
         typer.Argument(
+            metavar="SECTION",
             help="Section id, number or unique prefix.",
             show_default=False,
             autocompletion=complete_section,
@@ -99,11 +100,12 @@ def walk_course(course: Course, start: Section | None) -> None:
     walk(course, read, begin, make_console(), make_prompter(True), hooks, first_run)
 
 
-@app.command()
+@app.command(short_help="Explain one topic, with related topics and references.")
 def explain(
     topic: Annotated[
         list[str],
         typer.Argument(
+            metavar="TOPIC",
             help="A topic: id, name, alias or abbreviation; typos forgiven.",
             show_default=False,
             autocompletion=complete_topic,
@@ -146,7 +148,7 @@ def _not_found(query: str, candidates: list[Topic], suggestions: list[Topic]) ->
     raise typer.Exit(EXIT_ERROR)
 
 
-@app.command()
+@app.command(short_help="List every topic, by section.")
 def topics(as_json: JsonOption = False, plain: PlainOption = False, content: ContentOption = None) -> None:
     """List every topic, by section."""
     with boundary():

@@ -20,6 +20,7 @@ from .app import (
     load,
     local_tz,
     now,
+    within,
 )
 
 if TYPE_CHECKING:
@@ -64,26 +65,31 @@ def run_quiz(
         QuizRunner(session, make_console(), prompter, now, tty).run()
 
 
-@app.command()
+@app.command(short_help="Review what is due (spaced repetition), then new questions.")
 def quiz(
     section: Annotated[
         list[str] | None,
         typer.Option(
             "--section",
             "-s",
+            metavar="SECTION",
             help="Only this section (id, number or prefix); repeat.",
             show_default=False,
             autocompletion=complete_section,
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
-    new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
+    limit: Annotated[
+        int, typer.Option(metavar="N", callback=within(1), help="Most questions in this session (1 or more).")
+    ] = 20,
+    new: Annotated[
+        int, typer.Option("--new", metavar="N", callback=within(0), help="Most new questions a day (0 or more).")
+    ] = 10,
     cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
     retention: Annotated[
         float | None,
         typer.Option(
-            min=0.7,
-            max=0.99,
+            metavar="0.7-0.99",
+            callback=within(0.7, 0.99),
             help="Desired retention (kept for next time; default 0.9).",
             show_default=False,
         ),
@@ -91,6 +97,7 @@ def quiz(
     seed: Annotated[
         int | None,
         typer.Option(
+            metavar="N",
             help="Seed the shuffling, for a repeatable session.",
             show_default=False,
         ),
@@ -106,7 +113,7 @@ def quiz(
         run_quiz(course, chosen, limit=limit, new_per_day=new, cram=cram, retention=retention, seed=seed)
 
 
-@app.command()
+@app.command(short_help="Mastery per section, retention, forecast and calendar.")
 def stats(as_json: JsonOption = False, plain: PlainOption = False, content: ContentOption = None) -> None:
     """Show mastery per section, retention, the due forecast and your review calendar."""
     with boundary():
@@ -121,13 +128,14 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
         show(StatsView(result), output_mode(as_json, plain))
 
 
-@app.command()
+@app.command(short_help="Forget progress (a backup is written first).")
 def reset(
     section: Annotated[
         list[str] | None,
         typer.Option(
             "--section",
             "-s",
+            metavar="SECTION",
             help="Only this section; repeat for several.",
             show_default=False,
             autocompletion=complete_section,

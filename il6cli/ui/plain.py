@@ -120,22 +120,43 @@ def sections_text(course: Course, read: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+MATURE_NOTE = 'Mature: a question whose next review is 21 days or more away ("mastered" in --json).'
+
+
+def summary_lines(stats: Stats) -> list[tuple[str, str]]:
+    """The head of `il6 stats`, as (label, value) lines: the same words in the rich and the plain view."""
+    answers = f"{stats.reviews_total}"
+    if stats.cram_reviews:
+        answers += f" (of which {stats.cram_reviews} in cram sessions, which do not move the schedule)"
+    if stats.retention is not None:
+        retention = f"{stats.retention:.0%} of {stats.retention_reviews} reviews of questions already learned"
+    else:
+        retention = "none yet (the share of reviews of questions already learned that you got right)"
+    return [
+        ("Answers", answers),
+        ("Questions seen", f"{stats.cards_seen} of {stats.questions_total}"),
+        ("Due now", str(stats.due_now)),
+        ("True retention", retention),
+        ("Streak", f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}"),
+    ]
+
+
 def stats_text(stats: Stats) -> str:
     """`il6 stats` as plain text: the same figures as the rich view, in aligned columns, no drawing characters."""
-    retention = (
-        f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None else "none yet"
-    )
+    label_width = max(len(label) for label, _ in summary_lines(stats))
     lines = [
-        f"Reviews {stats.reviews_total}   Questions seen {stats.cards_seen}/{stats.questions_total}   "
-        f"Due now {stats.due_now}   True retention {retention}   "
-        f"Streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+        _fill(value, f"{label:<{label_width}}  ", " " * (label_width + 2)) for label, value in summary_lines(stats)
+    ]
+    id_width = max([len("Section"), *(len(s.id) for s in stats.sections)])
+    lines += [
         "",
         "Mastery by section",
-        f"  {'Section':<20} {'Seen':>7} {'Due':>5} {'Mature':>7}",
+        f"  {'Section':<{id_width}} {'Seen':>7} {'Due':>5} {'Mature':>7}",
     ]
-    lines += [f"  {s.id:<20} {f'{s.seen}/{s.questions}':>7} {s.due:>5} {s.mastered:>7}" for s in stats.sections]
+    lines += [f"  {s.id:<{id_width}} {f'{s.seen}/{s.questions}':>7} {s.due:>5} {s.mastered:>7}" for s in stats.sections]
+    lines += [_fill(MATURE_NOTE)]
     lines += ["", "Due in the next 14 days"]
     lines += [f"  {day[5:]} {count:>4}" for day, count in stats.forecast]
     lines += ["", "Reviews per day, recent weeks"]
     lines += [f"  {day} {count:>4}" for day, count in stats.calendar if count]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return "\n".join(line.rstrip() for line in "\n".join(lines).splitlines()) + "\n"

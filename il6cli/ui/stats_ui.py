@@ -6,34 +6,35 @@ from datetime import date
 
 from rich.bar import Bar
 from rich.console import Group, RenderableType
+from rich.constrain import Constrain
 from rich.table import Table
 from rich.text import Text
 
 from ..progress.stats import Stats
+from .plain import MATURE_NOTE, summary_lines
+from .render import READING_WIDTH
 
 SHADES = " ░▒▓█"
 
 
 def stats_view(stats: Stats) -> RenderableType:
-    retention = f"{stats.retention:.0%} of {stats.retention_reviews} reviews" if stats.retention is not None else "—"
-    head = Text.assemble(
-        ("Reviews ", "bold"),
-        str(stats.reviews_total),
-        ("   Questions seen ", "bold"),
-        f"{stats.cards_seen}/{stats.questions_total}",
-        ("   Due now ", "bold"),
-        str(stats.due_now),
-        ("   True retention ", "bold"),
-        retention,
-        ("   Streak ", "bold"),
-        f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+    head = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    for label, value in summary_lines(stats):
+        head.add_row(label, value)
+    mastery = Table(
+        title="Mastery by section",
+        title_justify="left",
+        caption=MATURE_NOTE + " A full bar: every question in the section is mature.",
+        caption_justify="left",
+        expand=True,
     )
-    mastery = Table(title="Mastery by section", title_justify="left")
-    mastery.add_column("Section", style="green")
-    mastery.add_column("Seen", justify="right")
-    mastery.add_column("Due", justify="right")
-    mastery.add_column("Mature", justify="right")
-    mastery.add_column("", width=24)
+    mastery.add_column("Section", style="green", no_wrap=True)
+    mastery.add_column("Seen", justify="right", no_wrap=True)
+    mastery.add_column("Due", justify="right", no_wrap=True)
+    mastery.add_column("Mature", justify="right", no_wrap=True)
+    mastery.add_column("Mature share", ratio=1, min_width=6)
     for section in stats.sections:
         mastery.add_row(
             section.id,
@@ -43,13 +44,14 @@ def stats_view(stats: Stats) -> RenderableType:
             Bar(size=max(section.questions, 1), begin=0, end=section.mastered, color="green"),
         )
     peak = max((count for _, count in stats.forecast), default=0) or 1
-    forecast = Table(title="Due in the next 14 days", title_justify="left", show_header=False, box=None)
-    forecast.add_column(style="dim")
-    forecast.add_column(justify="right")
+    forecast = Table(title="Due in the next 14 days", title_justify="left", show_header=False, box=None, expand=True)
+    forecast.add_column(style="dim", no_wrap=True)
+    forecast.add_column(justify="right", no_wrap=True)
     forecast.add_column(width=30)
     for day, count in stats.forecast:
         forecast.add_row(day[5:], str(count), Bar(size=peak, begin=0, end=count, color="cyan"))
-    return Group(head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar))
+    view = Group(head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar))
+    return Constrain(view, READING_WIDTH)
 
 
 def calendar_view(calendar: list[tuple[str, int]]) -> RenderableType:
