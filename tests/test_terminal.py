@@ -308,3 +308,18 @@ def test_the_typed_prompt_asks_again_undoes_and_can_be_overruled(home: Path) -> 
         ("sarilumab", 3, 1, 1)
     ]
     assert db.execute("SELECT count(*) FROM reviews WHERE answer = ''").fetchone()[0] == 0
+
+
+def test_reset_says_how_much_it_forgets_and_no_is_not_an_error(home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from il6cli.cli import app
+
+    CliRunner().invoke(app, ["quiz", "--section", "signaling", "--seed", "1", "--content", str(FIXTURE_COURSE)], "t\n")
+    child = spawn(home, "reset")
+    child.expect(re.escape("Forget all your progress (1 answer to 1 question, 0 sections read)?"))
+    child.send("n")
+    child.expect("Nothing was changed")
+    assert finish(child) == 0
+    assert sqlite3.connect(home / "progress.db").execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    assert list(home.glob("*.bak")) == []

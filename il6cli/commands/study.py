@@ -152,14 +152,20 @@ def reset(
         course = load(content)
         chosen = section_ids_named(course, section)
         what = ("progress in " + ", ".join(chosen)) if chosen else "all your progress"
+        with Store.open() as store:
+            reviews, questions, read = store.progress_in(chosen or None)
+        amount = (
+            f"{reviews} answer{'s' if reviews != 1 else ''} to {questions} question{'s' if questions != 1 else ''}, "
+            f"{read} section{'s' if read != 1 else ''} read"
+        )
         if not yes:
             if not sys.stdin.isatty():
-                fail(f"refusing to forget {what} without confirmation", "add --yes to confirm")
+                fail(f"refusing to forget {what} ({amount}) without confirmation", "add --yes to confirm")
             from ..ui.prompts import make_prompter
 
-            if not make_prompter(True).confirm(f"Forget {what}? A backup is written first.", default=False):
+            if not make_prompter(True).confirm(f"Forget {what} ({amount})? A backup is written first.", default=False):
                 sys.stderr.write("Nothing was changed.\n")
-                raise typer.Exit(1)
+                return  # a refusal the user chose is not an error
         with Store.open() as store:
             backup = store.backup(now())
             removed = store.reset(chosen or None)

@@ -66,7 +66,9 @@ def _questions(section: Section) -> list[str]:
         parts.append(f"**{label}** {one_line(question.prompt)}{kind.handout_note}")
         if question.choices:
             parts.append("")
-            parts += [f"   {LETTERS[i]}) {choice}" for i, choice in enumerate(choice_order(question))]
+            # a bulleted list (CommonMark joins indented "a) ..." lines into one paragraph); the letters stay, as
+            # the answers refer to them
+            parts += [f"- {LETTERS[i]}) {choice}" for i, choice in enumerate(choice_order(question))]
         if kind.asking is Asking.TYPED:
             parts += ["", "   Answer: ____________________"]
         parts.append("")

@@ -18,6 +18,17 @@ __all__ = ["CardRow", "ReviewRow", "Store"]
 
 
 class Store(ReadingQueries, CardQueries, StatsQueries):
+    def progress_in(self, section_ids: Sequence[str] | None) -> tuple[int, int, int]:
+        """What `reset` would forget: (reviews, questions with a card, sections read), of some sections or all."""
+        where, args = "", list(section_ids or [])
+        if section_ids is not None:
+            where = f" WHERE section_id IN ({','.join('?' * len(section_ids))})"
+        counts = [
+            self.db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0]
+            for table in ("reviews", "cards", "sections_read")
+        ]
+        return int(counts[0]), int(counts[1]), int(counts[2])
+
     def reset(self, section_ids: Sequence[str] | None) -> int:
         """Forget cards, reviews and reading progress (of some sections, or all). Returns reviews removed."""
         with self.atomic():

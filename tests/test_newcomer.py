@@ -1,4 +1,5 @@
-"""`--help` in the words a user expects, and `il6 stats` readable at 60, 100 and 160 columns."""
+"""What a newcomer meets besides learn: `--help` in the words a user expects, `il6 stats` readable at 60, 100 and
+160 columns, the handout's choices as a list, `reset` saying what it forgets."""
 
 from __future__ import annotations
 
@@ -96,3 +97,13 @@ def test_readme_documents_the_json_names_of_stats(runner: CliRunner) -> None:
     assert "`mastered`" in readme and "`cram_reviews`" in readme
     data = runner.invoke(app, ["stats", "--json"]).stdout
     assert '"mastered"' in data and '"cram_reviews"' in data
+
+
+def test_markdown_handout_lists_the_choices_as_a_list(runner: CliRunner) -> None:
+    from markdown_it import MarkdownIt
+
+    from .conftest import FIXTURE_COURSE
+
+    out = runner.invoke(app, ["export", "markdown", "-o", "-", "--content", str(FIXTURE_COURSE)]).stdout
+    html = MarkdownIt("commonmark").render(out)
+    assert re.search(r"<ul>\s*<li>a\) [^<]+</li>\s*<li>b\) ", html), html  # one item per choice, not a paragraph
