@@ -107,3 +107,12 @@ def test_markdown_handout_lists_the_choices_as_a_list(runner: CliRunner) -> None
     out = runner.invoke(app, ["export", "markdown", "-o", "-", "--content", str(FIXTURE_COURSE)]).stdout
     html = MarkdownIt("commonmark").render(out)
     assert re.search(r"<ul>\s*<li>a\) [^<]+</li>\s*<li>b\) ", html), html  # one item per choice, not a paragraph
+
+
+def test_readme_says_how_to_get_il6_on_the_path_and_shows_a_terminal_session() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.split("## Commands")[0]
+    assert "source .venv/bin/activate" in start and "pipx install ." in start
+    session = start.split("## A session")[1]
+    assert "? Your answer:" in session and "? Where next?" in session
+    assert "Answer 1-" not in session and "Type 'u'" not in session  # the piped protocol is not what a terminal shows
