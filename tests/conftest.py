@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,27 @@ from typer.testing import CliRunner
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 REPO = Path(__file__).parent.parent
+
+
+# Variables that would point a program at the user's own folders (or leave history files there).
+USER_FOLDERS = ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "IL6_CONTENT")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fake_user_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Before any other fixture (module-scoped ones included) and for every child process: HOME is an empty
+    folder, IL6_HOME a session folder, the XDG variables unset and less keeps no history. Whatever still
+    writes into the fake HOME would have written into the user's: the run fails at the end, naming it."""
+    fake = tmp_path_factory.mktemp("user-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(fake))
+        patch.setenv("IL6_HOME", str(tmp_path_factory.mktemp("il6-home")))
+        patch.setenv("LESSHISTFILE", "-")
+        for name in USER_FOLDERS:
+            patch.delenv(name, raising=False)
+        yield fake
+    left = sorted(str(path.relative_to(fake)) for path in fake.rglob("*"))
+    assert not left, f"tests wrote into the (fake) user home: {left}"
 
 
 @pytest.fixture(autouse=True)

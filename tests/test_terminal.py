@@ -323,3 +323,18 @@ def test_reset_says_how_much_it_forgets_and_no_is_not_an_error(home: Path) -> No
     assert finish(child) == 0
     assert sqlite3.connect(home / "progress.db").execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     assert list(home.glob("*.bak")) == []
+
+
+def test_no_color_menus_have_no_styling_at_all(home: Path) -> None:
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        IL6, ["learn", "signaling", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", dimensions=(40, 100)
+    )
+    child.expect("Where next")
+    child.expect(r"q\) Quit")
+    shown = child.before + child.after
+    styles = {code for codes in re.findall(r"\x1b\[([0-9;]*)m", shown) for code in codes.split(";")}
+    assert styles <= {"", "0"}, styles  # resets only: no colour, bold, underline or reverse video
+    assert "» " in shown  # the pointer still marks the current choice
+    choose(child, "q")
+    assert finish(child) == 0

@@ -79,28 +79,28 @@ class QuestionaryPrompter:
     """Arrow keys or a number in a real terminal (questionary, imported only by commands that prompt)."""
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
-        picked = questionary_select(message, choices, default).unsafe_ask()
+        picked = unstyled(questionary_select(message, choices, default)).unsafe_ask()
         chosen: Choice[T] = choices[int(picked)]
         return chosen.value
 
     def choose(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T | None:
-        picked = numbered_select(message, choices, default).unsafe_ask()
+        picked = unstyled(numbered_select(message, choices, default)).unsafe_ask()
         return None if picked is None else choices[int(picked)].value
 
     def text(self, message: str) -> str:
         import questionary
 
-        return str(questionary.text(message).unsafe_ask())
+        return str(unstyled(questionary.text(message)).unsafe_ask())
 
     def confirm(self, message: str, default: bool = False) -> bool:
         import questionary
 
-        return bool(questionary.confirm(message, default=default).unsafe_ask())
+        return bool(unstyled(questionary.confirm(message, default=default)).unsafe_ask())
 
     def pause(self, message: str) -> None:
         import questionary
 
-        questionary.press_any_key_to_continue(message).unsafe_ask()
+        unstyled(questionary.press_any_key_to_continue(message)).unsafe_ask()
 
 
 def questionary_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:
@@ -168,6 +168,23 @@ def numbered_select(message: str, choices: Sequence[Choice[T]], default: int = 0
         event.app.exit(result=None)  # type: ignore[attr-defined]
 
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), extra])
+    return question
+
+
+def unstyled(question: Question) -> Question:
+    """Under NO_COLOR, a prompt without any styling: prompt_toolkit alone drops colour but keeps bold, underline
+    and reverse video. The pointer (») still marks the current choice."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        from prompt_toolkit.styles import Attrs, StyleTransformation
+
+        class NoStyling(StyleTransformation):
+            def transform_attrs(self, attrs: Attrs) -> Attrs:
+                plain = {name: False for name in attrs._fields if name not in ("color", "bgcolor")}
+                return attrs._replace(color="", bgcolor="", **plain)
+
+        question.application.style_transformation = NoStyling()
     return question
 
 
