@@ -190,6 +190,7 @@ def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
     choose(child, "z")
     child.expect("3 questions")
     child.expect("Signaling in the demo")  # the quiz's header names the section of each question
+    child.expect("arrow keys|don.t know|press any key")
     child.sendintr()
     child.expect("Session over")
     child.expect("Where next")  # the summary stays on screen: the menu comes under it, nothing reprinted
@@ -220,6 +221,7 @@ def test_quiz_me_from_learn_introduces_the_sections_questions_whatever_the_daily
     child.expect("Where next")
     choose(child, "z")
     child.expect(r"3 questions.{0,20}: 0 due, 3 new")
+    child.expect("arrow keys|don.t know|press any key")  # a question's prompt is drawn: Ctrl-C ends the session
     child.sendintr()
     child.expect("Session over")
     child.expect("Where next")
@@ -236,6 +238,7 @@ def test_quiz_me_from_learn_introduces_the_sections_questions_whatever_the_daily
     child.expect("Practise it anyway")
     child.send("y")
     child.expect("cram")
+    child.expect("arrow keys|don.t know|press any key")
     child.sendintr()
     child.expect("Session over")
     child.expect("Where next")
