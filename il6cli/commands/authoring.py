@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import ContentOption, app, boundary, fail, load, local_tz, now
+from .app import ContentOption, app, boundary, fail, load, local_tz, now, within
 
 
 @app.command(short_help="Check a content folder; every problem as FILE:LINE.")
@@ -27,7 +27,7 @@ def validate(
         typer.Option(
             "--stale",
             metavar="DAYS",
-            min=0,
+            callback=within(0),
             help="Also list dated claims (trial status, approvals, guidelines) checked more than DAYS days ago.",
             show_default=False,
         ),
