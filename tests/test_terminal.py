@@ -303,8 +303,12 @@ def test_the_typed_prompt_asks_again_undoes_and_can_be_overruled(home: Path) -> 
     child.expect("I was right")
     choose(child, "r")
     child.expect("Counted as correct")
-    child.sendintr()
-    child.expect("Session over")
+    # the typed question may be the session's last: then the summary follows by itself, and a Ctrl-C sent now
+    # would land in the summary (outside the quiz's prompts) and exit 130
+    if child.expect(["Session over", r"\d+/\d+ · "]) == 1:
+        child.expect("arrow keys|don.t know|True or false|press any key")
+        child.sendintr()
+        child.expect("Session over")
     assert finish(child) == 0
     db = sqlite3.connect(home / "progress.db")
     assert db.execute("SELECT answer, rating, correct, overruled FROM reviews WHERE overruled").fetchall() == [
