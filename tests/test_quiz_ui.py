@@ -87,3 +87,12 @@ def test_when_the_next_review_comes_reads_naturally() -> None:
         "in 2 hours",
         "in 3 days",
     ]
+
+
+def test_the_read_more_line_never_nests_brackets_or_breaks_the_next_review(tmp_path: Path) -> None:
+    out = run_one(tmp_path, None)  # a 60-column console
+    lines = out.splitlines()
+    read_more = next(i for i, line in enumerate(lines) if line.startswith("Read more: il6 explain "))
+    assert " — " in lines[read_more] and "((" not in out and "))" not in out
+    comes_back = [line for line in lines[read_more : read_more + 2] if "ext review in " in line]
+    assert len(comes_back) == 1 and comes_back[0].rstrip().endswith(("minute", "minutes", "days", "day"))

@@ -276,10 +276,14 @@ class QuizRunner:
     def explain(self, question: Question, answered: Answered) -> None:
         self.console.print(prose(question.explanation))
         topic = self.session.course.topics_by_id[question.topic_id]
-        line = f"[dim]Read more: [green]il6 explain {topic.id}[/green] ({escape(topic.title)})"
+        read_more = Text.assemble("Read more: ", ("il6 explain " + topic.id, "green"), f" — {topic.title}", style="dim")
         if answered.due:
-            line += f" · next review {when(parse_iso(answered.due), self.clock())}"
-        self.console.print(line + "[/dim]")
+            comes_back = f"next review {when(parse_iso(answered.due), self.clock())}"
+            if read_more.cell_len + 3 + len(comes_back) <= self.console.width:  # one line, or two whole ones
+                read_more.append(f" · {comes_back}")
+            else:
+                read_more.append(f"\n{comes_back[0].upper()}{comes_back[1:]}")
+        self.console.print(read_more)
         if question in self.session.leeches:
             self.console.print(
                 f"[bold yellow]Leech:[/bold yellow] you have missed this question {LEECH_FAILURES} "
