@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import random
 import sqlite3
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from il6cli.course.load import load_course
+from il6cli.course.model import Question
 from il6cli.errors import StoreError
 from il6cli.progress.days import iso
 from il6cli.progress.migrations import APPLICATION_ID, SCHEMA_VERSION
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import Session, Settings
 from il6cli.progress.store import CardRow, ReviewRow, Store
 
+from .conftest import FIXTURE_COURSE
 from .helpers import record_review
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -127,34 +136,29 @@ def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) 
     assert sqlite3.connect(second).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 2
 
 
+def _open_when_all_are_ready(path: str, start: Any) -> None:
+    start.wait()
+    Store.open(Path(path)).close()  # an error ends the process with exit code 1
+
+
+@pytest.mark.slow
 def test_two_processes_creating_the_database_at_once(tmp_path: Path) -> None:
-    """Several il6 commands started together on a fresh home: one migrates, the others wait and use it."""
-    import threading
-
-    def open_together(path: Path, count: int) -> list[BaseException]:
-        errors: list[BaseException] = []
-        start = threading.Barrier(count)
-
-        def open_it() -> None:
-            start.wait()
-            try:
-                Store.open(path).close()
-            except BaseException as error:
-                errors.append(error)
-
-        threads = [threading.Thread(target=open_it) for _ in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return errors
-
-    for attempt in range(15):
+    """Several il6 processes started together on a fresh home: one migrates, the others wait and use it.
+    (Real processes, as in use; the retry itself is pinned down by the WAL tests below, without timing.)"""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):
         path = tmp_path / f"race{attempt}" / "progress.db"
-        assert open_together(path, 6) == []
+        start = context.Barrier(6)
+        processes = [context.Process(target=_open_when_all_are_ready, args=(str(path), start)) for _ in range(6)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        assert [process.exitcode for process in processes] == [0] * 6
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_atomic_blocks_nest_and_an_inner_failure_undoes_only_the_inner_block(tmp_path: Path) -> None:
@@ -213,3 +217,114 @@ def test_the_review_state_columns_keep_their_figures_through_the_rename(tmp_path
         columns = [row[1] for row in store.db.execute("PRAGMA table_info(review_days)")]
         assert "review_state_reviews" in columns and "mature_reviews" not in columns
     assert list(tmp_path.glob("p.db.before-schema-*.bak"))
+
+
+# --- transactions, checked deterministically (no timing, no threads) ---------------------------------------
+
+
+def _fixture_session(store: Store, **settings: object) -> tuple[Session, Question]:
+    course = load_course(FIXTURE_COURSE)
+    session = Session(course, store, Settings(**settings), random.Random(1))  # type: ignore[arg-type]
+    return session, course.questions[0]
+
+
+def test_a_review_is_not_saved_when_its_card_cannot_be(tmp_path: Path) -> None:
+    """Review and card are written in one transaction: a card write that fails takes the review with it."""
+    with Store.open(tmp_path / "p.db") as store:
+        session, question = _fixture_session(store)
+        store.db.execute(
+            "CREATE TRIGGER refuse_cards BEFORE INSERT ON cards BEGIN SELECT RAISE(ABORT, 'card refused'); END"
+        )
+        with pytest.raises(StoreError, match="card refused"):
+            session.record(question, Grade.GOOD, True, "a", NOW, 10)
+        assert not store.db.in_transaction
+        assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM cards").fetchone()[0] == 0
+        assert session.history == []
+
+
+def test_a_failing_transaction_is_rolled_back_not_committed(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        statements: list[str] = []
+        store.db.set_trace_callback(statements.append)
+        with pytest.raises(RuntimeError), store.atomic():
+            store.set_setting("half", "done")
+            raise RuntimeError("fails before the end")
+        store.db.set_trace_callback(None)
+        assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "ROLLBACK"
+        assert "COMMIT" not in statements
+        assert store.setting("half") is None
+        other = sqlite3.connect(tmp_path / "p.db")  # nothing reached the file either
+        assert other.execute("SELECT count(*) FROM settings WHERE key = 'half'").fetchone()[0] == 0
+
+
+def test_the_card_is_read_after_begin_immediate_and_written_before_commit(tmp_path: Path) -> None:
+    """A read-modify-write of a card holds the write lock from before the read, so no other session's update
+    of the same card can slip in between (a lost update)."""
+    with Store.open(tmp_path / "p.db") as store:
+        session, question = _fixture_session(store)
+        session.record(question, Grade.GOOD, True, "a", NOW, 10)
+        statements: list[str] = []
+        store.db.set_trace_callback(statements.append)
+        session.record(question, Grade.GOOD, True, "a", NOW + timedelta(minutes=20), 10)
+        store.db.set_trace_callback(None)
+    begin = statements.index("BEGIN IMMEDIATE")
+    read = next(i for i, s in enumerate(statements) if s.startswith("SELECT") and "FROM cards" in s)
+    write = next(i for i, s in enumerate(statements) if s.startswith("INSERT OR REPLACE INTO cards"))
+    review_insert = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO reviews"))
+    commit = statements.index("COMMIT")
+    assert begin < read < review_insert < commit and read < write < commit
+    assert statements.count("BEGIN IMMEDIATE") == 1 and statements.count("COMMIT") == 1  # one transaction
+
+
+def test_a_cram_answer_writes_its_review_and_no_card(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        session, question = _fixture_session(store, cram=True)
+        session.record(question, Grade.GOOD, True, "a", NOW, 10)
+        assert store.card(question.id) is None
+        assert [r.cram for r in store.review_log()] == [True]
+
+
+def test_switching_to_wal_waits_for_a_reader_and_retries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switching the journal mode needs the file alone and SQLite does not wait for that: il6 retries."""
+    import il6cli.progress.database as database
+
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    sqlite3.connect(path).execute("PRAGMA journal_mode=DELETE").fetchone()
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM cards").fetchone()  # holds a shared lock: the switch must wait
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if reader.in_transaction:
+            reader.execute("COMMIT")  # the other session finishes while il6 waits
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)  # SQLite's own wait: short, then 'locked'
+    monkeypatch.setattr(time, "monotonic", lambda: 0.0)  # il6's deadline: not reached in this test
+    monkeypatch.setattr(time, "sleep", wait)
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert len(waits) == 1  # it met the lock once, waited, and then succeeded
+    reader.close()
+
+
+def test_switching_to_wal_gives_up_after_the_busy_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import il6cli.progress.database as database
+
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    sqlite3.connect(path).execute("PRAGMA journal_mode=DELETE").fetchone()
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM cards").fetchone()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)
+    clock = iter(range(0, 1000))
+    monkeypatch.setattr(time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    with pytest.raises(StoreError, match="locked") as raised:
+        Store.open(path)
+    assert "another il6 is using it" in raised.value.hint
+    reader.close()
