@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
+
 from il6cli.course.grading import Graded, Grader
 from il6cli.course.load import default_content_dir, load_course
 from il6cli.course.model import Course, Question
@@ -44,10 +46,28 @@ def test_typed_answers_forgive_case_spacing_hyphens_and_small_typos() -> None:
     assert not grade_typed(question, "x" * 10_000).correct
 
 
-def test_short_answers_must_be_exact() -> None:
+def test_a_one_letter_slip_in_a_long_answer_is_accepted_as_a_typo() -> None:
     question = course().sections[1].questions[2]  # tocilizumab
-    assert grade_typed(question, "tocilizumb").correct
-    assert not grade_typed(question, "toc").correct
+    for slip in ("tocilizumb", "tocilizunab", "tocillizumab"):  # a letter left out, swapped for another, doubled
+        graded = grade_typed(question, slip)
+        assert graded.correct and "tocilizumab" in graded.note, slip
+
+
+def test_short_answers_must_be_exact() -> None:
+    """Below the minimum length a near miss is another answer, not a typo: "IL-16" is as similar to "IL-6"
+    (0.86) as a typo of a long word would be, and it is refused."""
+    question = course().sections[1].questions[2]._replace(answer="IL-6")
+    assert grade_typed(question, "il 6").correct  # exact in the normal form
+    for other in ("IL-16", "IL-1", "IL-6R", "IL6s"):
+        assert not grade_typed(question, other).correct, other
+
+
+def test_a_different_word_is_not_forgiven_as_a_typo() -> None:
+    """Long answers forgive one slip, not an unfinished word or two slips (similarity 0.82-0.84 here: a typo
+    tolerance much below 0.85 would let them through)."""
+    question = course().sections[1].questions[2]
+    assert not grade_typed(question, "tocilizu").correct
+    assert not grade_typed(question, "tocilozumeb").correct
 
 
 def test_new_questions_come_from_read_sections_first_and_respect_the_daily_limit(tmp_path: Path) -> None:
@@ -150,3 +170,38 @@ def test_the_first_new_questions_of_a_section_cover_its_question_types(tmp_path:
         quiz = Session(shipped, store, Settings(new_per_day=4, sections=("overview",)), random.Random(3))
         planned = quiz.plan(DAY1)
     assert {q.type.value for q in planned} == {"multiple_choice", "true_false", "typed", "recall"}
+
+
+def test_the_session_schedules_with_the_desired_retention(tmp_path: Path) -> None:
+    """A higher desired retention brings reviews sooner; the same answers at 0.9 fall in between."""
+    question = course().sections[1].questions[0]
+    dues = []
+    for retention in (0.8, 0.9, 0.97):
+        with Store.open(tmp_path / f"{retention}.db") as store:
+            quiz = Session(course(), store, Settings(retention=retention), random.Random(3))
+            assert quiz.scheduler.desired_retention == retention
+            quiz.record(question, Grade.EASY, True, "t", DAY1, 10)  # a new card answered Easy: in review at once
+            answered = quiz.record(question, Grade.GOOD, True, "t", DAY1 + timedelta(days=20), 10)
+            assert answered.due is not None
+            dues.append(answered.due)
+    assert dues[0] > dues[1] > dues[2]
+
+
+def test_quiz_retention_option_is_used_and_kept_for_next_time(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from il6cli.cli import app
+    from il6cli.ui.quiz_ui import QuizRunner
+
+    used: list[tuple[float, float]] = []
+
+    def run(runner: QuizRunner) -> None:
+        used.append((runner.session.settings.retention, runner.session.scheduler.desired_retention))
+
+    monkeypatch.setattr(QuizRunner, "run", run)
+    for args in (["--retention", "0.8"], [], ["--retention", "0.95"]):
+        result = CliRunner().invoke(app, ["quiz", "--content", str(FIXTURE_COURSE), *args])
+        assert result.exit_code == 0, result.output
+    assert used == [(0.8, 0.8), (0.8, 0.8), (0.95, 0.95)]
+    with Store.open(home / "progress.db") as store:
+        assert store.setting("retention") == "0.95"
