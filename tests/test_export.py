@@ -368,3 +368,69 @@ def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -
         child.close()
         assert child.exitstatus == 0, (args, out[-300:])
         assert "\x1b[" not in out and out.strip(), args
+
+
+# --- choices in a shuffled order, checked against orders written out by hand -------------------------------
+
+SHUFFLED_QUESTIONS = """\
+  - id: signaling-04
+    type: multiple_choice
+    topic: trans-signaling
+    prompt: Which chain do all the receptors of the family share?
+    choices: [Gp130, Gp80, JAK1, STAT3 & SOCS3]
+    answer: Gp130
+    explanation: Gp130 is the shared signal transducer.
+  - id: signaling-05
+    type: typed
+    topic: trans-signaling
+    prompt: Which cytokine is numbered <IL-7 & >IL-5?
+    answer: IL-6
+    explanation: Six lies between five and seven.
+"""
+# The order every export shows signaling-04's choices in (its seeded shuffle moves the answer to second place):
+# written out here, not computed with the exports' own `choice_order`, so a change to the shuffle is caught.
+SHUFFLED = ["STAT3 & SOCS3", "Gp130", "Gp80", "JAK1"]
+
+
+def with_shuffled_question(course_dir: Path) -> Path:
+    path = course_dir / "02-signaling.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("references:\n", SHUFFLED_QUESTIONS + "references:\n"))
+    return course_dir
+
+
+def test_exports_show_choices_in_the_fixed_shuffled_order(runner: CliRunner, course_dir: Path) -> None:
+    content = ["--content", str(with_shuffled_question(course_dir))]
+    code, out, _ = run(runner, "export", "markdown", "-o", "-", "-s", "signaling", *content)
+    assert code == 0
+    assert "   a) STAT3 & SOCS3\n   b) Gp130\n   c) Gp80\n   d) JAK1\n" in out
+    assert "**2.4** b) Gp130 — Gp130 is the shared signal transducer." in out
+    code, out, _ = run(runner, "export", "csv", "-o", "-", "-s", "signaling", *content)
+    assert code == 0
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out, newline=""))}
+    assert rows["signaling-04"]["choices"].split("\n") == SHUFFLED
+    assert rows["signaling-04"]["answer"] == "Gp130"
+    assert rows["signaling-02"]["choices"].split("\n") == ["Liver", "Spleen"]
+
+
+def test_anki_shows_the_shuffled_choices_with_the_letter_of_the_answer_among_them(
+    tmp_path: Path, course_dir: Path, collection: Collection
+) -> None:
+    target = tmp_path / "shuffled.apkg"
+    export_apkg(with_shuffled_question(course_dir), target, T1)
+    import_apkg(collection, target)
+    notes = notes_by_id(collection)
+    chosen = notes["signaling-04"]
+    assert chosen["Choices"] == ('<ol type="A"><li>STAT3 &amp; SOCS3</li><li>Gp130</li><li>Gp80</li><li>JAK1</li></ol>')
+    assert chosen["Answer"] == "B. Gp130"
+    assert notes["basics-01"]["Answer"] == "A. Alpha receptor"  # its shuffle happens to keep the order
+
+
+def test_anki_escapes_the_prompt_of_a_typed_question(tmp_path: Path, course_dir: Path, collection: Collection) -> None:
+    target = tmp_path / "typed.apkg"
+    export_apkg(with_shuffled_question(course_dir), target, T1)
+    import_apkg(collection, target)
+    typed = notes_by_id(collection)["signaling-05"]
+    assert typed.note_type()["name"] == "il6 typed answer"
+    assert typed["Prompt"] == "Which cytokine is numbered &lt;IL-7 &amp; &gt;IL-5?"
+    assert typed["Answer"] == "IL-6"

@@ -297,3 +297,69 @@ def test_an_empty_home_exports_a_valid_file_that_imports_as_nothing(
     assert code == 0 and (data["reviews"], data["cards"], data["sections_read"]) == ([], [], [])
     result = runner.invoke(app, ["progress", "import", "-"], input=out)
     assert result.exit_code == 0 and result.stderr.startswith("Nothing new: all 0 reviews")
+
+
+def test_import_normalises_every_time_to_utc(tmp_path: Path) -> None:
+    """A file written by hand or by another tool may carry local offsets: stored, every time is the fixed-width
+    UTC form (text order is time order in SQL), and a review already here in UTC is recognised."""
+    review = {
+        "question_id": "basics-01",
+        "section_id": "basics",
+        "rating": 3,
+        "reviewed_at": "2026-02-01T10:00:00+02:00",
+    }
+    again = {**review, "reviewed_at": "2026-02-01T08:00:00Z"}  # the same moment, written in UTC
+    later = {**review, "reviewed_at": "2026-02-01T04:30:00-05:00"}  # 09:30 UTC: after the first, though "earlier"
+    fsrs_card = json.loads(card_json())
+    card = {
+        "question_id": "basics-01",
+        "section_id": "basics",
+        "due": "2026-02-03T11:00:00+03:00",
+        "state": 2,
+        "stability": 2.0,
+        "difficulty": 5.0,
+        "last_review": "2026-02-01T04:30:00-05:00",
+        "reps": 2,
+        "failures": 0,
+        "introduced_at": "2026-02-01T10:00:00+02:00",
+        "fsrs": fsrs_card,
+    }
+    reading = {
+        "section_id": "basics",
+        "first_read_at": "2026-01-31T23:00:00-01:00",
+        "last_read_at": "2026-02-01T01:00:00+01:00",
+    }
+    text = json.dumps(
+        {
+            "format": "il6-progress",
+            "version": 1,
+            "reviews": [review, again, later],
+            "cards": [card],
+            "sections_read": [reading],
+        }
+    )
+    progress = parse_text(text, "hand.json")
+    assert [r.reviewed_at for r in progress.reviews] == [
+        "2026-02-01T08:00:00.000000+00:00",
+        "2026-02-01T08:00:00.000000+00:00",
+        "2026-02-01T09:30:00.000000+00:00",
+    ]
+    assert (progress.cards[0].due, progress.cards[0].last_review, progress.cards[0].introduced_at) == (
+        "2026-02-03T08:00:00.000000+00:00",
+        "2026-02-01T09:30:00.000000+00:00",
+        "2026-02-01T08:00:00.000000+00:00",
+    )
+    assert progress.reading == [("basics", "2026-02-01T00:00:00.000000+00:00", "2026-02-01T00:00:00.000000+00:00")]
+    with Store.open(tmp_path / "p.db") as store:
+        merged = merge(store, progress, 0.9)
+        assert merged.reviews_added == 2  # the UTC copy of the first review is the same review
+        assert [r.reviewed_at for r in all_reviews(store)] == [
+            "2026-02-01T08:00:00.000000+00:00",
+            "2026-02-01T09:30:00.000000+00:00",
+        ]
+
+
+def card_json() -> str:
+    from il6cli.progress.scheduler import card_to_json
+
+    return card_to_json(new_card("basics-01", T0))
