@@ -7,6 +7,7 @@ import random
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -32,6 +33,22 @@ def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     code, out, _ = run(runner, command, "--help")
     assert code == 0
     assert "Usage: il6 " + command in " ".join(out.split())
+    assert_help_describes(command, out)
+
+
+def assert_help_describes(command: str, out: str) -> None:
+    """The help names every option of the command and says what the command does (its docstring's first line)."""
+    import typer.main
+
+    found: Any = typer.main.get_command(app)
+    for word in command.split():
+        found = found.commands[word]
+    assert found.help
+    flat = " ".join(out.split())
+    assert " ".join(found.help.split("\n\n")[0].split()) in flat
+    options = [param.opts for param in found.params if param.param_type_name == "option" and not param.hidden]
+    for opts in options:
+        assert any(opt in flat for opt in opts), (command, opts)
 
 
 def test_top_level_help_lists_every_command(runner: CliRunner) -> None:

@@ -22,6 +22,7 @@ from il6cli.export import anki as anki_export
 from il6cli.export import choice_order
 
 from .conftest import FIXTURE_COURSE
+from .test_cli import assert_help_describes
 from .test_packaging import modules_loaded_by
 
 FIX = ["--content", str(FIXTURE_COURSE)]
@@ -332,6 +333,7 @@ def test_csv_to_stdout_is_the_same_text(runner: CliRunner, tmp_path: Path) -> No
 def test_new_commands_have_help(runner: CliRunner, command: tuple[str, ...]) -> None:
     code, out, _ = run(runner, *command, "--help")
     assert code == 0 and "Usage: il6 " + " ".join(command) in " ".join(out.split())
+    assert_help_describes(" ".join(command), out)
 
 
 @pytest.mark.parametrize("args", [("export", "markdown", "-o", "-"), ("export", "csv", "-o", "-"), ("schema",)])

@@ -558,10 +558,19 @@ def test_non_ascii_and_huge_answers(home: Path) -> None:
     assert stored == "ä" * 500  # kept, bounded
 
 
-@pytest.mark.parametrize("args", [["--bogus"], ["explain"], ["quiz", "--limit", "-3"], ["learn", "a", "b"]])
-def test_usage_errors_exit_2(args: list[str]) -> None:
-    code, _, err = invoke(*args)
-    assert code == 2 and "Traceback" not in err
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--bogus"], "No such option: --bogus"),
+        (["explain"], "Missing argument 'topic'"),
+        (["quiz", "--limit", "-3"], "Invalid value for '--limit'"),
+        (["learn", "a", "b"], "unexpected extra argument"),
+    ],
+)
+def test_usage_errors_exit_2_and_name_the_problem(args: list[str], problem: str) -> None:
+    code, out, err = invoke(*args)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err and problem in " ".join(err.replace("│", " ").split()), err
 
 
 # --- properties ------------------------------------------------------------------------------------------
