@@ -348,6 +348,7 @@ def test_progress_export_does_not_load_fsrs_or_genanki(tmp_path: Path) -> None:
     assert "il6cli.progress.sync" in loaded and not {"genanki", "fsrs", "questionary"} & loaded
 
 
+@pytest.mark.slow  # real terminals
 def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -> None:
     """What they print is data (JSON, Markdown, CSV): plain in a terminal too, NO_COLOR or not."""
     import os

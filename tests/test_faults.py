@@ -344,6 +344,7 @@ def reviews(home: Path) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT])
+@pytest.mark.slow  # a real process or terminal
 def test_a_signal_between_answers_keeps_every_answer_once(home: Path, sig: signal.Signals) -> None:
     child = plain_quiz(home, "--seed", "3")
     for _ in range(3):
@@ -365,6 +366,7 @@ def cards_match_reviews(home: Path) -> bool:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.slow  # a real process or terminal
 def test_a_signal_during_an_answer_loses_at_most_that_answer(home: Path, sig: signal.Signals) -> None:
     """Not cramming, so each answer writes a review and a card: a kill never leaves one without the other.
     (Where in the write the signal lands varies; the all-or-nothing rule itself is pinned down without timing
@@ -397,6 +399,7 @@ QUESTION_PROMPTS = ["arrow keys", "if you don.t know", "True or false", "press a
 
 
 @pytest.mark.parametrize("stage", list(PROMPT_STAGES))
+@pytest.mark.slow  # a real process or terminal
 def test_ctrl_c_at_any_quiz_prompt_ends_with_a_summary_and_keeps_answers(home: Path, stage: str) -> None:
     """Answer questions until the wanted kind of prompt is on screen, then press Ctrl-C there."""
     child = spawn_terminal(home, "quiz", "--seed", "1")  # the whole fixture course: every kind of prompt
@@ -429,6 +432,7 @@ def test_ctrl_c_at_any_quiz_prompt_ends_with_a_summary_and_keeps_answers(home: P
     assert len(reviews(home)) == answered
 
 
+@pytest.mark.slow  # a real process or terminal
 def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
     child = spawn_terminal(home, "learn", "basics")
     child.expect("Where next")
@@ -449,6 +453,7 @@ def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
     assert list(home.glob("*.bak")) == []  # nothing was done, not even the backup
 
 
+@pytest.mark.slow  # a real process or terminal
 def test_two_sessions_at_once_both_keep_their_answers(home: Path) -> None:
     """Two sessions on the same questions, each answer sent to both before either is awaited, so their writes
     overlap; no update of a card is lost (the lock order itself is checked in test_store.py)."""
@@ -493,6 +498,7 @@ def test_a_clock_moving_backwards_between_sessions(tmp_path: Path) -> None:
 # --- the user's terminal and input -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real process or terminal
 def test_a_closed_stdout_is_not_a_traceback() -> None:
     for command in (["--help"], ["learn", "signaling", "--plain", *FIX]):  # `il6 --help | head -3`
         early = subprocess.Popen([IL6, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -524,6 +530,7 @@ def run_in_terminal(*args: str, env: dict[str, str] | None = None, columns: int 
     return str(output)
 
 
+@pytest.mark.slow  # a real process or terminal
 def test_a_terminal_forty_columns_wide() -> None:
     for args in (("explain", "trans-signaling"), ("topics",), ("stats",), ("learn", "--list")):
         output = run_in_terminal(*args, env={"NO_COLOR": "1"}, columns=40)
@@ -532,12 +539,14 @@ def test_a_terminal_forty_columns_wide() -> None:
 
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+@pytest.mark.slow  # a real process or terminal
 def test_no_colour_when_asked(env: dict[str, str]) -> None:
     output = run_in_terminal("explain", "trans-signaling", env=env)
     assert "Trans-signaling" in output
     assert "\x1b[" not in output
 
 
+@pytest.mark.slow  # a real process or terminal
 def test_colour_in_a_normal_terminal() -> None:  # the check above could not fail if colour never appeared
     assert "\x1b[" in run_in_terminal("explain", "trans-signaling")
 
