@@ -131,9 +131,28 @@ def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) 
         first = store.backup(NOW)
         store.mark_read("signaling", NOW)
         second = store.backup(NOW)
-    assert first != second
+        third = store.backup(NOW)
+    assert [first.name, second.name, third.name] == [
+        "p.db.20260301T120000Z.bak",
+        "p.db.20260301T120000Z-2.bak",
+        "p.db.20260301T120000Z-3.bak",
+    ]
     assert sqlite3.connect(first).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 1
     assert sqlite3.connect(second).execute("SELECT count(*) FROM sections_read").fetchone()[0] == 2
+
+
+def test_a_damaged_database_names_the_newest_backup_by_time_not_by_name(tmp_path: Path) -> None:
+    import os
+
+    from il6cli.progress.database import _restore_hint
+
+    path = tmp_path / "p.db"
+    assert _restore_hint(path) == f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"
+    older, newer = tmp_path / "p.db.z-older.bak", tmp_path / "p.db.a-newer.bak"
+    for age, backup in ((200, older), (100, newer)):
+        backup.write_bytes(b"")
+        os.utime(backup, (NOW.timestamp() - age, NOW.timestamp() - age))
+    assert _restore_hint(path) == f"it was left untouched; to restore the newest backup: cp '{newer}' '{path}'"
 
 
 def _open_when_all_are_ready(path: str, start: Any) -> None:
@@ -307,7 +326,7 @@ def test_switching_to_wal_waits_for_a_reader_and_retries(tmp_path: Path, monkeyp
     monkeypatch.setattr(time, "sleep", wait)
     with Store.open(path) as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert len(waits) == 1  # it met the lock once, waited, and then succeeded
+    assert len(waits) == 1 and 0 < waits[0] <= 0.1  # it met the lock once, waited a moment, then succeeded
     reader.close()
 
 
@@ -326,5 +345,6 @@ def test_switching_to_wal_gives_up_after_the_busy_timeout(tmp_path: Path, monkey
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
     with pytest.raises(StoreError, match="locked") as raised:
         Store.open(path)
+    assert str(raised.value).startswith(f"progress database {path}: ")
     assert "another il6 is using it" in raised.value.hint
     reader.close()
