@@ -73,8 +73,9 @@ def test_a_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None
     db.commit()
     db.close()
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="is not an il6 progress database"):
+    with pytest.raises(StoreError, match="is not an il6 progress database") as raised:
         Store.open(path)
+    assert raised.value.hint == "move it away, or set IL6_HOME to another folder"
     assert path.read_bytes() == before
 
 
