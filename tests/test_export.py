@@ -406,7 +406,16 @@ def test_exports_show_choices_in_the_fixed_shuffled_order(runner: CliRunner, cou
     content = ["--content", str(with_shuffled_question(course_dir))]
     code, out, _ = run(runner, "export", "markdown", "-o", "-", "-s", "signaling", *content)
     assert code == 0
-    assert "   a) STAT3 & SOCS3\n   b) Gp130\n   c) Gp80\n   d) JAK1\n" in out
+    asked = out[out.index("**2.4** Which chain") : out.index("**2.5**")]
+    listed = [
+        line.strip().removeprefix("- ") for line in asked.splitlines() if line.strip().startswith(("- ", "a", "b"))
+    ]
+    assert [line for line in listed if line[:2] in ("a)", "b)", "c)", "d)")] == [
+        "a) STAT3 & SOCS3",
+        "b) Gp130",
+        "c) Gp80",
+        "d) JAK1",
+    ]
     assert "**2.4** b) Gp130 — Gp130 is the shared signal transducer." in out
     code, out, _ = run(runner, "export", "csv", "-o", "-", "-s", "signaling", *content)
     assert code == 0

@@ -579,7 +579,7 @@ def test_non_ascii_and_huge_answers(home: Path) -> None:
 def test_usage_errors_exit_2_and_name_the_problem(args: list[str], problem: str) -> None:
     code, out, err = invoke(*args)
     assert (code, out) == (2, "")
-    assert "Traceback" not in err and problem in " ".join(err.replace("│", " ").split()), err
+    assert "Traceback" not in err and problem.lower() in " ".join(err.replace("│", " ").split()).lower(), err
 
 
 # --- properties ------------------------------------------------------------------------------------------
