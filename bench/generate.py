@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
+
 from il6cli.progress.days import iso
 from il6cli.progress.store import Store
 

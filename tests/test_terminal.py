@@ -137,6 +137,10 @@ def test_quiz_every_type_undo_ctrl_c_and_restart_keep_every_answer(home: Path) -
     last = answer_next(child)
     child.expect("Next")
     child.send(ENTER)
+    # the first session's answers went into 10-minute learning steps minutes ago; with nothing else left, a step
+    # due within 20 minutes is asked now, in this session
+    child.expect("again \\(learning step\\)")
+    child.sendintr()
     child.expect("Session over")
     assert finish(child) == 0
     assert kinds | {last} == set(PROMPTS.values())
@@ -151,6 +155,9 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     child.expect("Correct")
     child.expect("Next")
     choose(child, key)
+    if key == "h":  # Hard keeps a new card in its learning steps: asked again within this session
+        child.expect("again \\(learning step\\)")
+        child.sendintr()
     child.expect("Session over")
     assert finish(child) == 0
     rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()

@@ -146,3 +146,15 @@ def kept_retention(store: Any, override: float | None = None) -> float:
     if override is not None:
         store.set_setting("retention", str(override))
     return float(store.setting("retention") or DEFAULT_RETENTION)
+
+
+@contextmanager
+def open_store() -> Iterator[Any]:
+    """The progress store, with any rebuild a migration asked for done first (in the learner's time zone)."""
+    from ..progress.rebuild import replay_pending, replay_wanted
+    from ..progress.store import Store
+
+    with Store.open() as store:
+        if replay_wanted(store):  # once, after migration 5; fsrs is loaded only then
+            replay_pending(store, local_tz(), kept_retention(store))
+        yield store

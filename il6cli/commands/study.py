@@ -20,6 +20,7 @@ from .app import (
     load,
     local_tz,
     now,
+    open_store,
 )
 
 if TYPE_CHECKING:
@@ -38,12 +39,11 @@ def run_quiz(
     import random
 
     from ..progress.session import Session, Settings
-    from ..progress.store import Store
     from ..ui import make_console
     from ..ui.prompts import make_prompter
     from ..ui.quiz_ui import QuizRunner
 
-    with Store.open() as store:
+    with open_store() as store:
         settings = Settings(
             sections=tuple(sections),
             limit=limit,
@@ -103,12 +103,11 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
     """Show mastery per section, retention, the due forecast and your review calendar."""
     with boundary():
         from ..progress import stats as statistics
-        from ..progress.store import Store
         from ..ui.output import output_mode, show
         from ..ui.views import StatsView
 
         course = load(content)
-        with Store.open() as store:
+        with open_store() as store:
             result = statistics.compute(course, store, now(), local_tz())
         show(StatsView(result), output_mode(as_json, plain))
 
@@ -131,7 +130,6 @@ def reset(
     """Forget progress (all, or some sections), after writing a backup of the database."""
     with boundary():
         from ..course.search import section_ids_named
-        from ..progress.store import Store
 
         course = load(content)
         chosen = section_ids_named(course, section)
@@ -144,7 +142,7 @@ def reset(
             if not make_prompter(True).confirm(f"Forget {what}? A backup is written first.", default=False):
                 sys.stderr.write("Nothing was changed.\n")
                 raise typer.Exit(1)
-        with Store.open() as store:
+        with open_store() as store:
             backup = store.backup(now())
             removed = store.reset(chosen or None)
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")

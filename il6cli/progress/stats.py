@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from ..course.model import Course
-from .days import sql_day_shift, study_day
+from .days import end_of_study_day, sql_day_shift, study_day
 from .scheduler import MATURE_DAYS
 from .store import Store
 
@@ -49,9 +49,10 @@ class Stats:
 
 def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.utc) -> Stats:
     ids = [q.id for q in course.questions]
-    totals = store.totals(now, ids)
+    day_end = end_of_study_day(now, tz)
+    totals = store.totals(now, day_end, ids)
     recalled, reviewed = store.retention()
-    per_section = store.section_counts(now, ids, MATURE_DAYS)
+    per_section = store.section_counts(now, day_end, ids, MATURE_DAYS)
     sections = []
     for section in course.sections:
         seen, due, mature = per_section.get(section.id, (0, 0, 0))

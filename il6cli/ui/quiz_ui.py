@@ -172,8 +172,9 @@ class QuizRunner:
             )
         )
         try:
-            while (question := self.session.current()) is not None:
-                outcome = self.ask(question, self.session.position + 1, len(queue))
+            while (question := self.session.current(self.clock())) is not None:
+                number = min(self.session.position + 1, len(queue))
+                outcome = self.ask(question, number, len(queue), again=self.session.relearning())
                 if outcome is Control.QUIT:
                     break
                 if outcome is Control.UNDO:
@@ -202,11 +203,12 @@ class QuizRunner:
 
     # --- one question ----------------------------------------------------------------------------------
 
-    def ask(self, question: Question, number: int, total: int) -> Control | None:
+    def ask(self, question: Question, number: int, total: int, again: bool = False) -> Control | None:
         section = self.session.course.section(question.section_id)
         kind = kind_of(question)
         self.console.print()
-        self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {kind.label}[/dim]")
+        where = "again (learning step)" if again else f"{number}/{total}"
+        self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
         if kind.asking is Asking.RECALL:

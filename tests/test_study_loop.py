@@ -1,0 +1,110 @@
+"""The study loop as learners expect (issue 14), with a pinned clock, time zone and seed: review cards due by study
+day, missed cards asked again in the same session once their step has passed, `--limit` counting questions."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from il6cli.course.load import load_course
+from il6cli.course.model import Question
+from il6cli.progress.scheduler import Grade
+from il6cli.progress.session import LEARN_AHEAD, Session, Settings
+from il6cli.progress.store import Store
+
+from .conftest import FIXTURE_COURSE
+
+BERLIN = ZoneInfo("Europe/Berlin")
+COURSE = load_course(FIXTURE_COURSE)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=BERLIN)
+
+
+def session(store: Store, **settings: object) -> Session:
+    return Session(COURSE, store, Settings(**settings), random.Random(3), BERLIN)  # type: ignore[arg-type]
+
+
+def answer_all(loop: Session, now: datetime, grades: dict[str, list[Grade]], step: timedelta) -> list[str]:
+    """Answer what the session asks until it ends, the clock moving `step` per answer: each question's `grades` in
+    turn, then Good. The ids in the order asked."""
+    asked = []
+    while (question := loop.current(now)) is not None:
+        asked.append(question.id)
+        given = grades.get(question.id) or [Grade.GOOD]
+        loop.record(question, given.pop(0), True, "x", now, 1000)
+        loop.advance()
+        now += step
+        assert len(asked) < 100
+    return asked
+
+
+def test_a_review_card_due_at_three_pm_is_in_a_seven_am_session_of_the_same_study_day(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        first = session(store, new_per_day=1)
+        (question,) = first.plan(at(1, 15))
+        first.record(question, Grade.EASY, True, "x", at(1, 15), 1000)  # straight to review, a week or so
+        card = store.card(question.id)
+        assert card is not None and card.state == 2
+        due = datetime.fromisoformat(card.due).astimezone(BERLIN)
+        assert due.hour == 15
+        morning = due.replace(hour=7)
+        assert session(store, new_per_day=0).plan(morning) == [question]
+        assert session(store, new_per_day=0).plan(morning - timedelta(hours=4)) == []  # 03:00: the day before
+
+
+def test_a_missed_card_comes_back_in_the_same_session_after_its_step_interleaved(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        loop = session(store, new_per_day=6, limit=6)
+        planned = [q.id for q in loop.plan(at(2, 10))]
+        missed = planned[0]
+        # 40 seconds an answer: the missed card's one-minute step has passed once the next question is done
+        asked = answer_all(loop, at(2, 10), {missed: [Grade.AGAIN]}, timedelta(seconds=40))
+    assert asked[:3] == [missed, planned[1], missed]  # asked again once its step passed, before the rest
+    assert asked[3] == planned[2]  # then the plan goes on, other learning steps coming back as they fall due
+    assert set(asked) == set(planned) and len(planned) == 6  # the limit counts questions, not re-asks
+    assert len(asked) > 6 and asked.count(missed) >= 2
+
+
+def test_the_session_ends_when_no_learning_card_is_due_within_the_learn_ahead_limit(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        loop = session(store, new_per_day=1)
+        (question,) = loop.plan(at(2, 10))
+        loop.record(question, Grade.AGAIN, False, "x", at(2, 10), 1000)
+        loop.advance()
+        assert loop.current(at(2, 10)) == question  # nothing else left: its 1-minute step is asked at once
+        loop.record(question, Grade.GOOD, True, "x", at(2, 10, 1), 1000)  # on to the 10-minute step
+        loop.advance()
+        assert timedelta(minutes=20) == LEARN_AHEAD
+        assert loop.current(at(2, 10, 1)) == question  # 10 minutes away: within the 20-minute limit
+        loop.record(question, Grade.GOOD, True, "x", at(2, 10, 2), 1000)  # graduates: days away
+        loop.advance()
+        assert loop.current(at(2, 10, 2)) is None
+        assert loop.summary(at(2, 10, 2), at(2, 10)).answered == 3
+
+
+def test_undo_puts_back_the_learning_queue_as_it_was(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        loop = session(store, new_per_day=2)
+        first, _ = loop.plan(at(2, 10))
+        assert loop.current(at(2, 10)) == first
+        loop.record(first, Grade.AGAIN, False, "x", at(2, 10), 1000)
+        loop.advance()
+        assert first.id in loop.learning and loop.current(at(2, 10, 2)) == first  # its step has passed
+        assert loop.undo() == first
+        assert loop.learning == {} and store.card(first.id) is None
+        assert loop.current(at(2, 10, 2)) == first and not loop.relearning()
+
+
+@pytest.mark.parametrize("grade", [Grade.GOOD, Grade.AGAIN])
+def test_cram_answers_never_enter_the_learning_queue(tmp_path: Path, grade: Grade) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        loop = session(store, cram=True, limit=3)
+        planned: list[Question] = loop.plan(at(2, 10))
+        asked = answer_all(loop, at(2, 10), {q.id: [grade] for q in planned}, timedelta(minutes=5))
+    assert asked == [q.id for q in planned]
