@@ -3,18 +3,29 @@ log is too short, elapsed time in study days, parameters py-fsrs accepts."""
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+from typer.testing import CliRunner
 
+from il6cli.cli import app
+from il6cli.commands import study as study_commands
+from il6cli.course.load import load_course
 from il6cli.errors import Il6Error
+from il6cli.progress.days import iso
 from il6cli.progress.optimize import MIN_REVIEWS, NotEnoughReviews, clamp, optimize, study_day_reviews
+from il6cli.progress.parameters import fitted
 from il6cli.progress.scheduler import make_scheduler
+from il6cli.progress.session import Session, Settings
+from il6cli.progress.store import ReviewRow, Store
 
+from .conftest import FIXTURE_COURSE
 from .learner import BERLIN, TRUE_PARAMETERS, simulate
 
 
@@ -82,3 +93,37 @@ def test_parameters_are_clamped_into_py_fsrs_bounds() -> None:
 def test_the_optimiser_is_loaded_only_to_fit() -> None:
     code = "import sys, il6cli.progress.optimize, il6cli.progress.scheduler; print('fsrs_rs_python' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_il6_optimize_fits_keeps_and_resets_the_parameters_and_stats_says_which_are_in_use(
+    runner: CliRunner, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(study_commands, "local_tz", lambda: BERLIN)
+    code, _, err = cli(runner, "optimize")
+    assert code == 1 and f"too few reviews to fit FSRS to you yet: 0 of the {MIN_REVIEWS} needed" in err
+    log = simulate(cards=300, days=100, seed=1)
+    with Store.open(home / "progress.db") as store:
+        store.add_reviews([ReviewRow(q, "s", rating, True, None, iso(moment), None, False, None) for q, moment, rating
+                           in log])  # fmt: skip
+    code, out, err = cli(runner, "optimize", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["adopted"] and data["parameters"] == data["fitted"] and data["reviews"] >= MIN_REVIEWS
+    scores = data["out_of_sample"]
+    assert scores["fitted"]["log_loss"] < scores["defaults"]["log_loss"]
+    with Store.open(home / "progress.db") as store:
+        kept = fitted(store)
+        assert kept is not None and list(kept.parameters) == data["parameters"]
+        session = Session(load_course(FIXTURE_COURSE), store, Settings(parameters=kept.parameters), random.Random(1))
+        assert session.scheduler.fsrs.parameters == kept.parameters  # scheduled with them from now on
+    code, out, _ = cli(runner, "stats", "--plain", "--content", str(FIXTURE_COURSE))
+    assert f"FSRS parameters: fitted to {data['reviews']} of your reviews" in out
+    code, _, err = cli(runner, "optimize", "--reset")
+    assert code == 0 and "Back to FSRS's default parameters." in err
+    code, out, _ = cli(runner, "stats", "--plain", "--content", str(FIXTURE_COURSE))
+    assert "FSRS parameters: the defaults" in out
+
+
+def cli(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr

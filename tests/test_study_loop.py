@@ -12,9 +12,11 @@ import pytest
 
 from il6cli.course.load import load_course
 from il6cli.course.model import Question
+from il6cli.progress.days import iso
 from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import LEARN_AHEAD, Session, Settings
 from il6cli.progress.store import Store
+from il6cli.ui.quiz_ui import interval
 
 from .conftest import FIXTURE_COURSE
 
@@ -108,3 +110,40 @@ def test_cram_answers_never_enter_the_learning_queue(tmp_path: Path, grade: Grad
         planned: list[Question] = loop.plan(at(2, 10))
         asked = answer_all(loop, at(2, 10), {q.id: [grade] for q in planned}, timedelta(minutes=5))
     assert asked == [q.id for q in planned]
+
+
+def test_what_each_grade_is_said_to_do_is_what_it_does(tmp_path: Path) -> None:
+    """The preview of each grade, then the answer: the same due time, fuzz included (one draw, put back)."""
+    for grade in Grade:
+        with Store.open(tmp_path / f"{grade.name}.db") as store:
+            loop = session(store, new_per_day=1)
+            (question,) = loop.plan(at(2, 10))
+            loop.record(question, Grade.EASY, True, "x", at(2, 10), 1000)  # a review card: fuzz matters
+            later = session(store, new_per_day=0)
+            assert later.plan(at(20, 10)) == [question]
+            shown = later.preview(question, at(20, 10))
+            assert set(shown) == set(Grade)
+            answered = later.record(question, grade, True, "x", at(20, 10), 1000)
+            assert answered.due == iso(shown[grade])
+
+
+def test_what_easy_or_unsure_would_do_after_a_right_answer_is_what_the_regrade_does(tmp_path: Path) -> None:
+    for grade in (Grade.EASY, Grade.HARD):
+        with Store.open(tmp_path / f"{grade.name}.db") as store:
+            loop = session(store, new_per_day=1)
+            (question,) = loop.plan(at(2, 10))
+            loop.record(question, Grade.EASY, True, "x", at(2, 10), 1000)
+            later = session(store, new_per_day=0)
+            later.plan(at(20, 10))
+            later.grade_and_record(question, True, "x", at(20, 10), 1000)  # Good
+            shown = later.preview_regrade(at(20, 10))
+            regraded = later.regrade_last(grade, at(20, 10))
+            assert regraded is not None and regraded.due == iso(shown[grade])
+
+
+def test_grade_intervals_read_as_anki_labels_them() -> None:
+    now = at(2, 10)
+    assert [interval(now + step, now) for step in (timedelta(minutes=1), timedelta(minutes=10))] == ["1 min", "10 min"]
+    assert interval(now + timedelta(hours=5), now) == "5 h"
+    assert interval(now + timedelta(days=1), now) == "1 day"
+    assert interval(now + timedelta(days=8, hours=1), now) == "8 days"  # a change of clocks on the way

@@ -154,6 +154,8 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     choose(child, "t")
     child.expect("Correct")
     child.expect("Next")
+    child.expect(r"that was easy \(\d+ days?\)")  # what each choice would do, as Anki's buttons say
+    child.expect(r"I was unsure \(hard\) \(\d+ (min|h|days?)\)")
     choose(child, key)
     if key == "h":  # Hard keeps a new card in its learning steps: asked again within this session
         child.expect("again \\(learning step\\)")

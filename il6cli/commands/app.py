@@ -156,5 +156,13 @@ def open_store() -> Iterator[Any]:
 
     with Store.open() as store:
         if replay_wanted(store):  # once, after migration 5; fsrs is loaded only then
-            replay_pending(store, local_tz(), kept_retention(store))
+            replay_pending(store, local_tz(), kept_retention(store), kept_parameters(store))
         yield store
+
+
+def kept_parameters(store: Any) -> tuple[float, ...] | None:
+    """The FSRS parameters `il6 optimize` fitted and kept, or None for the defaults."""
+    from ..progress.parameters import fitted
+
+    kept = fitted(store)
+    return kept.parameters if kept else None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import app, boundary, kept_retention, local_tz, now, open_store
+from .app import app, boundary, kept_parameters, kept_retention, local_tz, now, open_store
 from .exporting import TextOutputOption
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def progress_import(
         incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
         with open_store() as store:
             backup = store.backup(now())
-            merged = sync.merge(store, incoming, kept_retention(store), local_tz())
+            merged = sync.merge(store, incoming, kept_retention(store), local_tz(), kept_parameters(store))
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 
 

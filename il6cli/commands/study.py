@@ -16,6 +16,7 @@ from .app import (
     complete_section,
     fail,
     interactive,
+    kept_parameters,
     kept_retention,
     load,
     local_tz,
@@ -50,6 +51,7 @@ def run_quiz(
             new_per_day=new_per_day,
             cram=cram,
             retention=kept_retention(store, retention),
+            parameters=kept_parameters(store),
         )
         session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()
@@ -110,6 +112,40 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
         with open_store() as store:
             result = statistics.compute(course, store, now(), local_tz())
         show(StatsView(result), output_mode(as_json, plain))
+
+
+@app.command()
+def optimize(
+    reset_: Annotated[bool, typer.Option("--reset", help="Go back to FSRS's default parameters.")] = False,
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+) -> None:
+    """Fit FSRS's parameters to your own review log (Anki's optimiser); kept and used from then on if they predict
+    your later reviews better than the defaults."""
+    with boundary():
+        from ..progress import parameters
+        from ..ui.output import output_mode, show
+        from ..ui.views import OptimizeView
+
+        with open_store() as store:
+            if reset_:
+                was = parameters.forget(store)
+                sys.stderr.write(
+                    "Back to FSRS's default parameters.\n"
+                    if was
+                    else "FSRS's default parameters were in use already.\n"
+                )
+                return
+            from ..progress.days import parse_iso
+            from ..progress.optimize import optimize as fit
+
+            log = [(r.question_id, parse_iso(r.reviewed_at), r.rating) for r in store.review_log() if not r.cram]
+            result = fit(log, local_tz())
+            if result.adopted:
+                parameters.keep(store, result.parameters, result.reviews, now())
+            else:
+                parameters.forget(store)
+        show(OptimizeView(result), output_mode(as_json, plain))
 
 
 @app.command()

@@ -32,12 +32,10 @@ def replayed_card(
     seeded by the question id."""
     from datetime import date
 
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
     from .scheduler import Grade, card_to_json, make_scheduler, replay
 
     rng = random.Random(f"il6-replay:{question_id}")
-    scheduler = make_scheduler(rng, retention, parameters=parameters or DEFAULT_PARAMETERS)
+    scheduler = make_scheduler(rng, retention, parameters=parameters)
     reviews = [(parse_iso(at), Grade(rating)) for at, rating, _ in log]
     days = [date.fromisoformat(day) if day else None for _, _, day in log]
     card = replay(question_id, reviews, scheduler, tz, days)

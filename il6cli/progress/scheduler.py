@@ -81,10 +81,15 @@ def make_scheduler(
     rng: random.Random,
     retention: float = DEFAULT_RETENTION,
     fuzz: bool = True,
-    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+    parameters: Sequence[float] | None = None,
 ) -> StudyScheduler:
-    """`parameters`: FSRS-6's 21, e.g. from optimize.py; py-fsrs rejects any outside its bounds (ValueError)."""
-    engine = fsrs.Scheduler(parameters=parameters, desired_retention=retention, enable_fuzzing=False)
+    """`parameters`: FSRS-6's 21 (None: the defaults), e.g. from optimize.py; py-fsrs rejects any outside its bounds
+    (ValueError)."""
+    engine = fsrs.Scheduler(
+        parameters=DEFAULT_PARAMETERS if parameters is None else parameters,
+        desired_retention=retention,
+        enable_fuzzing=False,
+    )
     return StudyScheduler(engine, rng, fuzz)
 
 

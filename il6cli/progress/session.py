@@ -15,7 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
@@ -28,6 +28,7 @@ from .scheduler import (
     card_to_json,
     make_scheduler,
     new_card,
+    next_cards,
     rating_for,
 )
 from .store import CardRow, ReviewRow, Store
@@ -44,6 +45,7 @@ class Settings(NamedTuple):
     new_per_day: int = 10
     cram: bool = False
     retention: float = 0.9
+    parameters: tuple[float, ...] | None = None  # FSRS's, fitted by `il6 optimize`; None: the defaults
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:
@@ -73,6 +75,7 @@ class Answered(NamedTuple):
     position: int  # where in the plan the session was, so that an undo asks the question again there
     turn: Turn  # how it was asked, so that an undo asks it again the same way
     learning_before: dict[str, tuple[datetime, Question]]  # the learning queue before this answer
+    fuzz_before: tuple[Any, ...]  # the fuzz generator's state before this answer: a re-grade draws the same fuzz
     review_id: int
     card_before: CardRow | None
     correct: bool | None
@@ -116,7 +119,9 @@ class Session:
     def __post_init__(self) -> None:
         # fuzz draws from a generator of its own (seeded from the session's), so the order and the shuffled choices
         # of a seeded session do not depend on the answers given
-        self.scheduler = make_scheduler(random.Random(self.rng.random()), self.settings.retention)
+        self.scheduler = make_scheduler(
+            random.Random(self.rng.random()), self.settings.retention, parameters=self.settings.parameters
+        )
 
     # --- planning --------------------------------------------------------------------------------------
 
@@ -197,6 +202,7 @@ class Session:
         overruled: bool = False,
     ) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
+        fuzz_before = self.scheduler.rng.getstate()
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
@@ -208,6 +214,7 @@ class Session:
             self.position,
             turn,
             dict(self.learning),
+            fuzz_before,
             review_id,
             before,
             correct,
@@ -270,6 +277,34 @@ class Session:
             fsrs=card_to_json(updated),
         )
 
+    def preview(self, question: Question, now: datetime) -> dict[Grade, datetime]:
+        """When the question would come back after each grade answered at `now` (empty when cramming). The fuzz drawn
+        is put back, so the answer then given draws the same and lands where this says."""
+        if self.settings.cram:
+            return {}
+        before = self.store.card(question.id)
+        return self._outcomes(question, before, now, self.scheduler.rng.getstate())
+
+    def preview_regrade(self, now: datetime) -> dict[Grade, datetime]:
+        """As `preview`, for re-grading the last answer: from the card before it, with the fuzz it drew."""
+        if self.settings.cram or not self.history:
+            return {}
+        last = self.history[-1]
+        return self._outcomes(last.question, last.card_before, now, last.fuzz_before)
+
+    def _outcomes(
+        self, question: Question, before: CardRow | None, now: datetime, state: tuple[Any, ...]
+    ) -> dict[Grade, datetime]:
+        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        at = max(now, card.last_review) if card.last_review else now
+        current = self.scheduler.rng.getstate()
+        self.scheduler.rng.setstate(state)
+        try:
+            outcomes = next_cards(self.scheduler, card, at, self.tz)
+        finally:
+            self.scheduler.rng.setstate(current)
+        return {grade: outcome.due for grade, outcome in outcomes.items()}
+
     def grade_and_record(
         self,
         question: Question,
@@ -289,6 +324,7 @@ class Session:
         position, turn = self.position, self.turn  # the learner may be at the next question already: stay there
         with self.store.atomic():  # the old rating goes and the new one comes together, or neither does
             self.undo()
+            self.scheduler.rng.setstate(last.fuzz_before)
             answered = self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
         self.position, self.turn = position, turn
         return answered

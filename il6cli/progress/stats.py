@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from ..course.model import Course
 from .days import end_of_study_day, sql_day_shift, study_day
+from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
 
@@ -39,6 +40,8 @@ class Stats:
     forecast: list[tuple[str, int]]
     calendar: list[tuple[str, int]]
     overruled: dict[str, int]  # question id: times the learner overruled the grader ("I was right")
+    parameters_fitted_at: str | None  # when `il6 optimize` fitted the FSRS parameters in use; None: the defaults
+    parameters_reviews: int  # how many reviews they were fitted to
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -63,6 +66,7 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
     start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
     per_day = store.reviews_per_day(start.isoformat())
     calendar = [(d, per_day.get(d, 0)) for d in _days(start, (today - start).days + 1)]
+    kept = fitted(store)
     recent = store.reviews_per_day((today - timedelta(days=STREAK_HORIZON_DAYS)).isoformat())
     return Stats(
         reviews_total=totals["reviews_total"],
@@ -77,6 +81,8 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         forecast=forecast,
         calendar=calendar,
         overruled=store.overruled_counts(),
+        parameters_fitted_at=kept.fitted_at if kept else None,
+        parameters_reviews=kept.reviews if kept else 0,
     )
 
 

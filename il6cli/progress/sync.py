@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
@@ -306,7 +306,13 @@ def _is_int(value: object) -> bool:
 # --- merging ---------------------------------------------------------------------------------------------
 
 
-def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timezone.utc) -> Merged:
+def merge(
+    store: Store,
+    incoming: Progress,
+    retention: float,
+    tz: tzinfo = timezone.utc,
+    parameters: Sequence[float] | None = None,
+) -> Merged:
     """Merge `incoming` into the store in one write transaction (the rules are in the module's docstring).
 
     The local log is read one question at a time (an indexed lookup), so a long history is never loaded whole.
@@ -343,7 +349,9 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
                 days = {**theirs_scheduled, **ours_scheduled}
                 log = [(at, rating, days[at, rating]) for at, rating in sorted(days)]
                 cards.append(
-                    replayed_card(question_id, new[-1].section_id, log, store.card(question_id), retention, tz)
+                    replayed_card(
+                        question_id, new[-1].section_id, log, store.card(question_id), retention, tz, parameters
+                    )
                 )
                 counts["replayed"] += 1
         counts["added"] = len(added)

@@ -41,6 +41,28 @@ GRADE_CHOICES = [
 ]
 
 
+Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
+
+
+def _after(intervals: Intervals, grade: Grade) -> str:
+    return f" ({intervals[grade]})" if grade in intervals else ""
+
+
+def intervals(dues: dict[Grade, datetime], now: datetime) -> Intervals:
+    return {grade: interval(due, now) for grade, due in dues.items()}
+
+
+def interval(due: datetime, now: datetime) -> str:
+    """How long until `due`, as Anki labels its grade buttons: minutes, hours, then days."""
+    seconds = max(0.0, (due - now).total_seconds())
+    if seconds < 3600 - 30:
+        return f"{max(1, round(seconds / 60))} min"
+    if seconds < 86400 - 1800:
+        return f"{round(seconds / 3600)} h"
+    days = round(seconds / 86400)
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 class TerminalAnswers:
     """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer."""
 
@@ -70,17 +92,21 @@ class TerminalAnswers:
         self.prompter.pause("Think of your answer, then press any key to reveal it.")
         return None
 
-    def recall_grade(self) -> Grade | Control:
+    def recall_grade(self, intervals: Intervals) -> Grade | Control:
         return self.prompter.select(
-            "How well did you recall it?", [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2
+            "How well did you recall it?",
+            [Choice(label + _after(intervals, g), g, key) for label, g, key in GRADE_CHOICES],
+            default=2,
         )
 
-    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
+    def after_answer(
+        self, correct: bool | None, intervals: Intervals, overrulable: bool = False
+    ) -> Grade | Control | None:
         choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, keys.NEXT)]
         if correct:
             choices += [
-                Choice("Next, and that was easy", Grade.EASY, keys.EASY),
-                Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD),
+                Choice("Next, and that was easy" + _after(intervals, Grade.EASY), Grade.EASY, keys.EASY),
+                Choice("Next, but I was unsure (hard)" + _after(intervals, Grade.HARD), Grade.HARD, keys.HARD),
             ]
         if overrulable:
             choices.append(Choice("I was right: count it as correct", Control.OVERRULE, keys.I_WAS_RIGHT))
@@ -121,14 +147,16 @@ class PlainAnswers:
         line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
         return line if isinstance(line, Control) else None
 
-    def recall_grade(self) -> Grade | Control:
-        self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
+    def recall_grade(self, intervals: Intervals) -> Grade | Control:
+        self.console.print("  " + "  ".join(f"{g}) {g.name.title()}{_after(intervals, g)}" for g in Grade))
         line = self._line(
             "Grade 1-4:", lambda s: s in keys.RECALL_GRADES, f"type 1, 2, 3 or 4 (or {keys.UNDO} to undo)"
         )
         return line if isinstance(line, Control) else Grade(int(line))
 
-    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
+    def after_answer(
+        self, correct: bool | None, intervals: Intervals, overrulable: bool = False
+    ) -> Grade | Control | None:
         return None  # piped, the next question follows at once; `u` (or `!`) at its prompt undoes (overrules)
 
     def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
@@ -247,7 +275,8 @@ class QuizRunner:
         if isinstance(revealed, Control):
             return revealed
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
-        grade = self.answers.recall_grade()
+        shown_at = self.clock()
+        grade = self.answers.recall_grade(intervals(self.session.preview(question, shown_at), shown_at))
         if isinstance(grade, Control):
             return grade
         answered = self.session.record(
@@ -285,7 +314,9 @@ class QuizRunner:
             )
 
     def after_feedback(self, correct: bool | None, overrulable: bool = False) -> Control | None:
-        picked = self.answers.after_answer(correct, overrulable)
+        shown_at = self.clock()
+        choices = intervals(self.session.preview_regrade(shown_at), shown_at) if correct else {}
+        picked = self.answers.after_answer(correct, choices, overrulable)
         if picked is Control.OVERRULE:
             self.overrule()
             return None

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..progress.stats import Stats
+from .plain import parameters_line
 
 SHADES = " ░▒▓█"
 
@@ -49,7 +50,10 @@ def stats_view(stats: Stats) -> RenderableType:
     forecast.add_column(width=30)
     for day, count in stats.forecast:
         forecast.add_row(day[5:], str(count), Bar(size=peak, begin=0, end=count, color="cyan"))
-    return Group(head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar))
+    parameters = Text.assemble(("FSRS parameters ", "bold"), parameters_line(stats))
+    return Group(
+        head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar), Text(""), parameters
+    )
 
 
 def calendar_view(calendar: list[tuple[str, int]]) -> RenderableType:
