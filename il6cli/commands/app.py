@@ -139,13 +139,11 @@ def now() -> Any:
     return datetime.now(timezone.utc)
 
 
-def kept_retention(store: Any, override: float | None = None) -> float:
-    """The desired retention: `override` (then kept for next time), else what was kept, else the default."""
-    from ..progress.scheduler import DEFAULT_RETENTION
+def kept_retention(store: Any) -> float:
+    """The desired retention kept with `il6 config retention R` (default 0.9)."""
+    from ..progress.config import current
 
-    if override is not None:
-        store.set_setting("retention", str(override))
-    return float(store.setting("retention") or DEFAULT_RETENTION)
+    return current(store).retention
 
 
 @contextmanager

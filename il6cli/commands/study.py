@@ -17,7 +17,6 @@ from .app import (
     fail,
     interactive,
     kept_parameters,
-    kept_retention,
     load,
     local_tz,
     now,
@@ -31,26 +30,29 @@ if TYPE_CHECKING:
 def run_quiz(
     course: Course,
     sections: list[str],
-    limit: int = 20,
-    new_per_day: int = 10,
+    limit: int | None = None,
+    new_per_day: int | None = None,
     cram: bool = False,
     retention: float | None = None,
     seed: int | None = None,
 ) -> None:
+    """A quiz session; each of `limit`, `new_per_day` and `retention` given overrides `il6 config` for this run."""
     import random
 
+    from ..progress.config import current
     from ..progress.session import Session, Settings
     from ..ui import make_console
     from ..ui.prompts import make_prompter
     from ..ui.quiz_ui import QuizRunner
 
     with open_store() as store:
+        kept = current(store)
         settings = Settings(
             sections=tuple(sections),
-            limit=limit,
-            new_per_day=new_per_day,
+            limit=kept.limit if limit is None else limit,
+            new_per_day=kept.new_per_day if new_per_day is None else new_per_day,
             cram=cram,
-            retention=kept_retention(store, retention),
+            retention=kept.retention if retention is None else retention,
             parameters=kept_parameters(store),
         )
         session = Session(course, store, settings, random.Random(seed), local_tz())
@@ -70,15 +72,30 @@ def quiz(
             autocompletion=complete_section,
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Most questions in this session.")] = 20,
-    new: Annotated[int, typer.Option("--new", min=0, help="Most new questions a day.")] = 10,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Most questions in this session (this run; il6 config limit N keeps it; 20).",
+            show_default=False,
+        ),
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new",
+            min=0,
+            help="Most new questions a day (this run; il6 config new-per-day N keeps it; 10).",
+            show_default=False,
+        ),
+    ] = None,
     cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
     retention: Annotated[
         float | None,
         typer.Option(
             min=0.7,
             max=0.99,
-            help="Desired retention (kept for next time; default 0.9).",
+            help="Desired retention (this run; il6 config retention R keeps it; 0.9).",
             show_default=False,
         ),
     ] = None,
@@ -182,3 +199,29 @@ def reset(
             backup = store.backup(now())
             removed = store.reset(chosen or None)
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
+
+
+@app.command()
+def config(
+    name: Annotated[
+        str | None, typer.Argument(help="A setting: new-per-day, limit, retention.", show_default=False)
+    ] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value, kept for every run.", show_default=False)] = None,
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+) -> None:
+    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only)."""
+    with boundary():
+        from ..progress import config as settings
+        from ..ui.output import output_mode, show
+        from ..ui.views import ConfigView
+
+        with open_store() as store:
+            if name is not None:
+                setting = settings.named(name)
+                if value is not None:
+                    settings.change(store, name, value)
+                shown = [(setting, settings.value_of(store, setting))]
+            else:
+                shown = [(setting, settings.value_of(store, setting)) for setting in settings.SETTINGS]
+        show(ConfigView(shown), output_mode(as_json, plain))

@@ -12,6 +12,7 @@ from ..course.model import Course, Section, Topic
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from ..progress.config import Setting
     from ..progress.optimize import Optimized
     from ..progress.stats import Stats
 
@@ -159,3 +160,18 @@ class OptimizeView(NamedTuple):
                 "fitted": {"log_loss": r.fitted_score.log_loss, "rmse": r.fitted_score.rmse},
             },
         }
+
+
+class ConfigView(NamedTuple):
+    settings: list[tuple[Setting, float]]
+
+    def plain(self) -> str:
+        return "".join(f"{s.name:<12} {value:<6g} {s.help}\n" for s, value in self.settings)
+
+    def rich(self) -> RenderableType:
+        from rich.text import Text
+
+        return Text(self.plain().rstrip("\n"))
+
+    def data(self) -> object:
+        return {s.name: value for s, value in self.settings}
