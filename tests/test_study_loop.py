@@ -147,3 +147,24 @@ def test_grade_intervals_read_as_anki_labels_them() -> None:
     assert interval(now + timedelta(hours=5), now) == "5 h"
     assert interval(now + timedelta(days=1), now) == "1 day"
     assert interval(now + timedelta(days=8, hours=1), now) == "8 days"  # a change of clocks on the way
+
+
+def test_summary_and_stats_give_local_times_with_the_zone_named(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from il6cli.progress import stats
+    from il6cli.progress.parameters import keep
+    from il6cli.ui.plain import stats_text
+    from il6cli.ui.quiz_ui import print_summary
+
+    with Store.open(tmp_path / "p.db") as store:
+        loop = session(store, new_per_day=1)
+        (question,) = loop.plan(at(10, 21))
+        loop.record(question, Grade.GOOD, True, "x", at(10, 21), 1000)  # back in 10 minutes
+        console = Console(record=True, width=100)
+        print_summary(console, loop.summary(at(10, 21), at(10, 21)), at(10, 21), BERLIN)
+        assert "Next review in 10 minutes (2026-03-10 21:10 CET)." in console.export_text()
+        keep(store, tuple([1.0] * 21), 500, at(20, 9))
+        text = stats_text(stats.compute(COURSE, store, at(30, 12), BERLIN))  # summer time by then
+    assert "Time zone CEST" in text
+    assert "FSRS parameters: fitted to 500 of your reviews on 2026-03-20 09:00 CET" in text

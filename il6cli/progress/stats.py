@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from ..course.model import Course
-from .days import end_of_study_day, sql_day_shift, study_day
+from .days import end_of_study_day, parse_iso, sql_day_shift, study_day
 from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
@@ -40,7 +40,8 @@ class Stats:
     forecast: list[tuple[str, int]]
     calendar: list[tuple[str, int]]
     overruled: dict[str, int]  # question id: times the learner overruled the grader ("I was right")
-    parameters_fitted_at: str | None  # when `il6 optimize` fitted the FSRS parameters in use; None: the defaults
+    time_zone: str  # the learner's zone, named: the local times and study days above are in it
+    parameters_fitted_at: str | None  # when `il6 optimize` fitted them, local, zone named; None: the defaults
     parameters_reviews: int  # how many reviews they were fitted to
 
     def to_json(self) -> dict[str, object]:
@@ -81,9 +82,16 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         forecast=forecast,
         calendar=calendar,
         overruled=store.overruled_counts(),
-        parameters_fitted_at=kept.fitted_at if kept else None,
+        time_zone=now.astimezone(tz).tzname() or "UTC",
+        parameters_fitted_at=_local(parse_iso(kept.fitted_at), tz) if kept else None,
         parameters_reviews=kept.reviews if kept else 0,
     )
+
+
+def _local(moment: datetime, tz: tzinfo) -> str:
+    """A time in the learner's zone, the zone named (as it was then: CET in winter, CEST in summer)."""
+    local = moment.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or local.strftime('UTC%z')}"
 
 
 def _days(first: date, count: int) -> list[str]:

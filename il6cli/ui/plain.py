@@ -97,7 +97,7 @@ def stats_text(stats: Stats) -> str:
     lines = [
         f"Reviews {stats.reviews_total}   Questions seen {stats.cards_seen}/{stats.questions_total}   "
         f"Due now {stats.due_now}   True retention {retention}   "
-        f"Streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+        f"Streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''}   Time zone {stats.time_zone}",
         "",
         "Mastery by section",
         f"  {'Section':<20} {'Seen':>7} {'Due':>5} {'Mature':>7}",
@@ -130,4 +130,4 @@ def parameters_line(stats: Stats) -> str:
     """Which FSRS parameters schedule the reviews."""
     if stats.parameters_fitted_at is None:
         return "the defaults (il6 optimize fits them to your reviews)"
-    return f"fitted to {stats.parameters_reviews} of your reviews, {stats.parameters_fitted_at}"
+    return f"fitted to {stats.parameters_reviews} of your reviews on {stats.parameters_fitted_at}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
 
 from rich.console import Console, RenderableType
@@ -345,7 +345,7 @@ class QuizRunner:
     def finish(self, started: datetime) -> Summary:
         end = self.clock()
         summary = self.session.summary(end, started)
-        print_summary(self.console, summary, end)
+        print_summary(self.console, summary, end, self.session.tz)
         return summary
 
     def _ms_since(self, moment: datetime) -> int:
@@ -360,7 +360,7 @@ def prompt_view(prompt: str) -> RenderableType:
     return view
 
 
-def print_summary(console: Console, summary: Summary, now: datetime) -> None:
+def print_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:
     if summary.answered:
         share = round(100 * summary.correct / summary.answered)
         minutes, seconds = divmod(int(summary.seconds), 60)
@@ -375,11 +375,17 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
     console.print(f"Due within 24 hours: {summary.due_within_day}.", end=" ")
     if summary.next_due:
         moment = parse_iso(summary.next_due)
-        console.print(f"Next review {when(moment, now)} ({moment:%Y-%m-%d %H:%M} UTC).")
+        console.print(f"Next review {when(moment, now)} ({local_time(moment, tz)}).")
     else:
         console.print("Nothing scheduled yet.")
     for leech in summary.leeches:
         console.print(f"[yellow]Leech:[/yellow] {leech} keeps slipping; read its topic again.")
+
+
+def local_time(moment: datetime, tz: tzinfo) -> str:
+    """A time in the learner's zone, the zone named: 2026-03-10 21:00 CET."""
+    local = moment.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or local.strftime('UTC%z')}"
 
 
 def when(moment: datetime, now: datetime) -> str:

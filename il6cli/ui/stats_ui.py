@@ -28,6 +28,8 @@ def stats_view(stats: Stats) -> RenderableType:
         retention,
         ("   Streak ", "bold"),
         f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}",
+        ("   Time zone ", "bold"),
+        stats.time_zone,
     )
     mastery = Table(title="Mastery by section", title_justify="left")
     mastery.add_column("Section", style="green")
