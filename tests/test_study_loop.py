@@ -168,3 +168,24 @@ def test_summary_and_stats_give_local_times_with_the_zone_named(tmp_path: Path) 
         text = stats_text(stats.compute(COURSE, store, at(30, 12), BERLIN))  # summer time by then
     assert "Time zone CEST" in text
     assert "FSRS parameters: fitted to 500 of your reviews on 2026-03-20 09:00 CET" in text
+
+
+def test_undo_through_the_whole_session_leaves_the_database_as_if_nothing_was_answered(tmp_path: Path) -> None:
+    from .helpers import all_reviews
+
+    with Store.open(tmp_path / "p.db") as store:
+        first = session(store, new_per_day=2)
+        for question in first.plan(at(1, 10)):
+            first.record(question, Grade.EASY, True, "x", at(1, 10), 1000)  # review cards, due in a week or so
+        before = (store.all_cards(), all_reviews(store))
+        loop = session(store, new_per_day=2)
+        planned = loop.plan(at(20, 10))  # the two reviews, and two new questions
+        assert len(planned) == 4
+        asked = answer_all(loop, at(20, 10), {planned[0].id: [Grade.AGAIN]}, timedelta(minutes=3))
+        assert len(asked) > 4
+        undone = []
+        while (taken_back := loop.undo()) is not None:
+            undone.append(taken_back.id)
+        assert undone == list(reversed(asked))
+        assert (store.all_cards(), all_reviews(store)) == before
+        assert loop.learning == {} and loop.position == 0 and loop.current(at(20, 10)) == planned[0]

@@ -242,3 +242,38 @@ def test_the_typed_prompt_asks_again_undoes_and_can_be_overruled(home: Path) -> 
         ("sarilumab", 3, 1, 1)
     ]
     assert db.execute("SELECT count(*) FROM reviews WHERE answer = ''").fetchone()[0] == 0
+
+
+def undo_at_prompt(child: pexpect.spawn) -> str:
+    """Wait for the next question and, at its answer prompt, undo the previous answer; return the question's kind."""
+    child.expect([re.escape(p) for p in PROMPTS])
+    kind = PROMPTS[child.after]
+    if kind == "typed":
+        child.expect("u to undo")
+        child.send("u" + ENTER)
+        return kind
+    if kind == "recall":
+        child.expect("press any key")
+        child.send(" ")
+    child.expect("Undo the previous answer")
+    choose(child, "u")
+    return kind
+
+
+def test_undo_reaches_back_through_the_whole_session(home: Path) -> None:
+    child = spawn(home, "quiz", "--section", "basics", "--seed", "2")
+    child.expect("4 questions")
+    for _ in range(2):
+        answer_next(child)
+        child.expect("Next")
+        child.send(ENTER)
+    undo_at_prompt(child)  # at the third question: the second answer is taken back, its question asked again
+    child.expect("Undone")
+    undo_at_prompt(child)  # and at that one, the first
+    child.expect("Undone")
+    child.expect([re.escape(p) for p in PROMPTS])
+    child.sendintr()
+    child.expect("No answers this time")
+    assert finish(child) == 0
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT (SELECT count(*) FROM reviews) + (SELECT count(*) FROM cards)").fetchone()[0] == 0

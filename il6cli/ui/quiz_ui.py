@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
+from typing import TypeVar, cast
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
@@ -41,6 +42,7 @@ GRADE_CHOICES = [
 ]
 
 
+Answer = TypeVar("Answer")
 Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
 
 
@@ -64,19 +66,31 @@ def interval(due: datetime, now: datetime) -> str:
 
 
 class TerminalAnswers:
-    """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer."""
+    """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer. Once an
+    answer has been given, every answer prompt offers to undo the previous one (`u`), so undo reaches back through
+    the whole session, one answer at a time."""
 
-    def __init__(self, prompter: Prompter, console: Console) -> None:
+    def __init__(self, prompter: Prompter, console: Console, can_undo: Callable[[], bool] = lambda: False) -> None:
         self.prompter = prompter
         self.console = console
+        self.can_undo = can_undo
+
+    def _undo(self, listed: list[Choice[Answer]]) -> list[Choice[Answer]]:
+        """The choices (whose values include Control), with "Undo the previous answer" after them once there is one."""
+        if self.can_undo():
+            listed.append(cast("Choice[Answer]", Choice("Undo the previous answer", Control.UNDO, keys.UNDO)))
+        return listed
 
     def choice(self, choices: list[str]) -> str | Control:
-        return self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)])
+        listed: list[Choice[str | Control]] = [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)]
+        return self.prompter.select("Your answer:", self._undo(listed))
 
     def true_false(self) -> bool | Control:
-        return self.prompter.select(
-            "True or false?", [Choice("True", True, keys.TRUE_WORDS[0]), Choice("False", False, keys.FALSE_WORDS[0])]
-        )
+        listed: list[Choice[bool | Control]] = [
+            Choice("True", True, keys.TRUE_WORDS[0]),
+            Choice("False", False, keys.FALSE_WORDS[0]),
+        ]
+        return self.prompter.select("True or false?", self._undo(listed))
 
     def typed(self) -> str | Control:
         """As piped: an empty line asks again, `u` undoes, `?` is "I don't know"."""
@@ -93,11 +107,10 @@ class TerminalAnswers:
         return None
 
     def recall_grade(self, intervals: Intervals) -> Grade | Control:
-        return self.prompter.select(
-            "How well did you recall it?",
-            [Choice(label + _after(intervals, g), g, key) for label, g, key in GRADE_CHOICES],
-            default=2,
-        )
+        listed: list[Choice[Grade | Control]] = [
+            Choice(label + _after(intervals, g), g, key) for label, g, key in GRADE_CHOICES
+        ]
+        return self.prompter.select("How well did you recall it?", self._undo(listed), default=2)
 
     def after_answer(
         self, correct: bool | None, intervals: Intervals, overrulable: bool = False
@@ -179,7 +192,11 @@ class QuizRunner:
         self.console = console
         self.clock = clock
         self.interactive = interactive
-        self.answers = TerminalAnswers(prompter, console) if interactive else PlainAnswers(prompter, console)
+        self.answers = (
+            TerminalAnswers(prompter, console, lambda: bool(session.history))
+            if interactive
+            else PlainAnswers(prompter, console)
+        )
         self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
 
     def run(self) -> Summary:
