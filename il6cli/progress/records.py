@@ -36,7 +36,8 @@ class ReviewRow(NamedTuple):
 
 # A card is due when it is a review card (state 2) due before the end of today's study day (any hour of its day),
 # or a card in (re)learning steps whose minute has come. Parameters: the end of the study day, then now.
-DUE = "((state = 2 AND due < ?) OR (state <> 2 AND due <= ?))"
+# Written as one range on `due` (the end of the study day is after now), so that the index on `due` serves it.
+DUE = "(due < ? AND (state = 2 OR due <= ?))"
 
 CARD_COLUMNS = (
     "question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, introduced_at, fsrs"
