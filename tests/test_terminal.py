@@ -123,6 +123,7 @@ def test_quiz_every_type_undo_ctrl_c_and_restart_keep_every_answer(home: Path) -
         child.expect("Next")
         child.send(ENTER)
     child.expect([re.escape(p) for p in PROMPTS])  # the fourth question is on screen
+    child.expect(["press any key", "Your answer", "True or false"])  # its prompt is drawn: interrupt there
     child.sendintr()
     child.expect("Session over")
     child.expect("Answered 3")

@@ -104,6 +104,7 @@ class QuestionaryPrompter:
         bindings = KeyBindings()
 
         @bindings.add(Keys.ControlC, eager=True)
+        @bindings.add(Keys.SIGINT, eager=True)  # Ctrl-C before the terminal was raw arrives as SIGINT
         def _interrupt(event: KeyPressEvent) -> None:
             event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
