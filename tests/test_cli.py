@@ -194,6 +194,7 @@ def test_quiz_answers_graded_and_stored(runner: CliRunner, home: Path) -> None:
     assert code == 0, err
     assert out.count("✓ Correct.") == 6  # the recall question is self-graded, not marked correct
     assert "Answered 7, correct 7 (100%)" in out
+    assert "1) Again (1 min)  2) Hard (6 min)  3) Good (10 min)  4) Easy (8 days)" in out  # what each grade does
     db = sqlite3.connect(home / "progress.db")
     rows = db.execute("SELECT question_id, rating, correct FROM reviews ORDER BY id").fetchall()
     assert [r[0] for r in rows] == [q.id for q in planned]

@@ -34,7 +34,7 @@ from il6cli.course.load import load_course
 from il6cli.errors import ContentError
 from il6cli.progress import database as store_module
 from il6cli.progress.days import iso
-from il6cli.progress.scheduler import Grade, make_scheduler, new_card, review
+from il6cli.progress.scheduler import Grade, answer, make_scheduler, new_card
 from il6cli.progress.session import Session, Settings
 from il6cli.progress.store import CardRow, ReviewRow, Store
 
@@ -661,7 +661,7 @@ def test_any_ratings_at_any_times_keep_due_after_review_and_stability_positive(
     for grade, days in steps:
         now = now + timedelta(days=days)  # may go backwards, as a wrong clock does
         at = max(now, card.last_review) if card.last_review else now
-        card = review(scheduler, card, grade, at)
+        card = answer(scheduler, card, grade, at, timezone.utc)
         assert card.due >= at
         assert card.stability is not None and card.stability > 0
 

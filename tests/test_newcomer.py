@@ -66,7 +66,23 @@ def sample(retention: float | None = 0.9) -> Stats:
         SectionStats("big-picture", "The big picture", 10, 10, 0, 10),
     ]
     forecast = [(f"2026-12-{day:02}", day % 4) for day in range(1, 15)]
-    return Stats(47, 5, 15, 24, 2, retention, 20 if retention else 0, 3, sections, forecast, [("2026-12-02", 9)], {})
+    return Stats(
+        47,
+        5,
+        15,
+        24,
+        2,
+        retention,
+        20 if retention else 0,
+        3,
+        sections,
+        forecast,
+        [("2026-12-02", 9)],
+        {},
+        "CET",
+        None,
+        0,
+    )
 
 
 @pytest.mark.parametrize("width", [60, 100, 160])

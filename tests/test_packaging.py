@@ -40,6 +40,17 @@ def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[
     assert not {"questionary", "prompt_toolkit", "fsrs", "sqlite3"} & loaded
 
 
+OPTIMISER = {"fsrs_rs_python", "il6cli.progress.optimize"}
+
+
+@pytest.mark.parametrize("args", [("stats", "--plain"), ("quiz", "--seed", "1"), ("progress", "export", "-o", "-")])
+def test_only_optimize_loads_the_optimiser(args: tuple[str, ...]) -> None:
+    loaded = modules_loaded_by(*args)
+    assert "il6cli.progress.store" in loaded  # the probe really opened the store
+    assert not OPTIMISER & loaded
+    assert modules_loaded_by("optimize") >= OPTIMISER  # it refuses an empty log, after loading fsrs-rs to fit
+
+
 @pytest.mark.slow
 def test_the_wheel_installs_into_a_fresh_venv_and_answers(tmp_path: Path) -> None:
     """Offline: the wheel is built without build isolation (hatchling comes with the test extras) and installed

@@ -179,7 +179,7 @@ def test_the_session_schedules_with_the_desired_retention(tmp_path: Path) -> Non
     for retention in (0.8, 0.9, 0.97):
         with Store.open(tmp_path / f"{retention}.db") as store:
             quiz = Session(course(), store, Settings(retention=retention), random.Random(3))
-            assert quiz.scheduler.desired_retention == retention
+            assert quiz.scheduler.fsrs.desired_retention == retention
             quiz.record(question, Grade.EASY, True, "t", DAY1, 10)  # a new card answered Easy: in review at once
             answered = quiz.record(question, Grade.GOOD, True, "t", DAY1 + timedelta(days=20), 10)
             assert answered.due is not None
@@ -187,7 +187,7 @@ def test_the_session_schedules_with_the_desired_retention(tmp_path: Path) -> Non
     assert dues[0] > dues[1] > dues[2]
 
 
-def test_quiz_retention_option_is_used_and_kept_for_next_time(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+def test_quiz_retention_option_is_used_for_that_run_only(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     from typer.testing import CliRunner
 
     from il6cli.cli import app
@@ -196,12 +196,12 @@ def test_quiz_retention_option_is_used_and_kept_for_next_time(monkeypatch: pytes
     used: list[tuple[float, float]] = []
 
     def run(runner: QuizRunner) -> None:
-        used.append((runner.session.settings.retention, runner.session.scheduler.desired_retention))
+        used.append((runner.session.settings.retention, runner.session.scheduler.fsrs.desired_retention))
 
     monkeypatch.setattr(QuizRunner, "run", run)
     for args in (["--retention", "0.8"], [], ["--retention", "0.95"]):
         result = CliRunner().invoke(app, ["quiz", "--content", str(FIXTURE_COURSE), *args])
         assert result.exit_code == 0, result.output
-    assert used == [(0.8, 0.8), (0.8, 0.8), (0.95, 0.95)]
+    assert used == [(0.8, 0.8), (0.9, 0.9), (0.95, 0.95)]  # a flag is for its run; `il6 config` keeps a value
     with Store.open(home / "progress.db") as store:
-        assert store.setting("retention") == "0.95"
+        assert store.setting("retention") is None

@@ -123,7 +123,7 @@ def test_due_cards_are_most_overdue_first(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
         for question_id, due in [("late", "2026-02-01"), ("later", "2026-01-01"), ("future", "2026-04-01")]:
             record_review(store, review(question_id), card(question_id, f"{due}T00:00:00.000000+00:00"))
-        assert [c.question_id for c in store.due_cards(NOW)] == ["later", "late"]
+        assert [c.question_id for c in store.due_cards(NOW, NOW)] == ["later", "late"]
 
 
 def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
@@ -349,3 +349,47 @@ def test_switching_to_wal_gives_up_after_the_busy_timeout(tmp_path: Path, monkey
     assert str(raised.value).startswith(f"progress database {path}: ")
     assert "another il6 is using it" in raised.value.hint
     reader.close()
+
+
+def test_migration_5_rebuilds_each_card_from_its_log_in_study_days_after_a_backup(tmp_path: Path) -> None:
+    """Good at 21:00 then at 08:00 the next morning: scheduled in 24-hour periods the card had the same-day stability
+    2.3; rebuilt in study days it has Anki's 7.3 and is due seven days on. Cram answers do not count."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from il6cli.progress.migrations import MIGRATIONS, REPLAY_PENDING
+    from il6cli.progress.rebuild import replay_pending, replay_wanted
+
+    berlin = ZoneInfo("Europe/Berlin")
+    evening, morning = datetime(2026, 3, 10, 21, tzinfo=berlin), datetime(2026, 3, 11, 8, tzinfo=berlin)
+    path = tmp_path / "p.db"
+    old = sqlite3.connect(path)
+    for statement in MIGRATIONS[0] + MIGRATIONS[1] + MIGRATIONS[2]:
+        old.execute(statement)
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old.execute("PRAGMA user_version = 3")
+    for moment, cram, day in ((evening, 0, "2026-03-10"), (morning, 0, "2026-03-11"), (morning, 1, "2026-03-11")):
+        old.execute(
+            "INSERT INTO reviews (question_id, section_id, rating, reviewed_at, cram, day) VALUES (?, ?, ?, ?, ?, ?)",
+            ("q1", "basics", 3, iso(moment), cram, day),
+        )
+    stale = {"card_id": 1, "state": 2, "step": None, "stability": 2.3065, "difficulty": 2.1,
+             "due": iso(datetime(2026, 3, 13, 8, tzinfo=berlin)), "last_review": iso(morning)}  # fmt: skip
+    old.execute(
+        "INSERT INTO cards VALUES ('q1', 'basics', ?, 2, 2.3065, 2.1, ?, 2, 0, ?, ?)",
+        (stale["due"], iso(morning), iso(evening), json.dumps(stale)),
+    )
+    old.commit()
+    old.close()
+    with Store.open(path) as store:
+        assert replay_wanted(store) and store.setting(REPLAY_PENDING) == "study-days"
+        assert replay_pending(store, berlin, 0.9) == 1
+        card = store.card("q1")
+        assert not replay_wanted(store) and replay_pending(store, berlin, 0.9) == 0  # once only
+    assert card is not None and card.stability == pytest.approx(7.3153, abs=1e-4)
+    assert (card.reps, card.failures, card.introduced_at) == (2, 0, iso(evening))
+    assert datetime.fromisoformat(card.due).astimezone(berlin).date() in {
+        datetime(2026, 3, day).date() for day in range(16, 21)
+    }  # seven days, fuzzed as Anki's: 5-9 days on
+    backup = tmp_path / "p.db.before-schema-5.bak"
+    assert sqlite3.connect(backup).execute("SELECT stability FROM cards").fetchone()[0] == 2.3065

@@ -7,9 +7,10 @@ import io
 import json
 import random
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -17,10 +18,10 @@ from typer.testing import CliRunner
 from il6cli.cli import app
 from il6cli.course.load import load_course
 from il6cli.progress.days import iso, parse_iso
-from il6cli.progress.scheduler import Grade, make_scheduler, new_card, review
+from il6cli.progress.scheduler import Grade, make_scheduler, replay
 from il6cli.progress.session import Session, Settings
 from il6cli.progress.store import Store
-from il6cli.progress.sync import merge, parse_text, write_export
+from il6cli.progress.sync import merge, parse_progress, parse_text, write_export
 
 from .conftest import FIXTURE_COURSE
 from .helpers import all_reviews
@@ -115,7 +116,7 @@ def test_progress_export_to_stdout_is_the_file(
     code, out, err = run(runner, tmp_path / "a", monkeypatch, "progress", "export", "-o", "-")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert (data["format"], data["version"], len(data["reviews"]), len(data["cards"])) == ("il6-progress", 1, 2, 2)
+    assert (data["format"], data["version"], len(data["reviews"]), len(data["cards"])) == ("il6-progress", 2, 2, 2)
     assert data["reviews"][0] == {
         "question_id": "basics-01",
         "section_id": "basics",
@@ -127,6 +128,7 @@ def test_progress_export_to_stdout_is_the_file(
         "cram": False,
         "state_before": None,
         "overruled": False,
+        "day": "2026-02-01",
     }
     code, _, err = run(
         runner,
@@ -170,15 +172,16 @@ def test_diverged_histories_merge_by_replaying_fsrs_and_both_machines_agree(
     assert laptop_cards == desktop_cards
     assert sorted(map(repr, laptop_log)) == sorted(map(repr, desktop_log)) and len(laptop_log) == 9
 
-    # The merged card is what FSRS makes of the merged log, replayed in time order from a new card.
+    # The merged card is what FSRS makes of the merged log, replayed in time order from a new card, in the study days
+    # the reviews were logged on.
     with Store.open(laptop / "progress.db") as store:
         merged = store.card("basics-01")
         log = sorted((r for r in all_reviews(store) if r.question_id == "basics-01"), key=lambda r: r.reviewed_at)
     assert merged is not None
     scheduler = make_scheduler(random.Random("il6-replay:basics-01"))
-    card = new_card("basics-01", parse_iso(log[0].reviewed_at))
-    for entry in log:
-        card = review(scheduler, card, Grade(entry.rating), parse_iso(entry.reviewed_at))
+    days = [date.fromisoformat(entry.day or "") for entry in log]
+    reviews = [(parse_iso(entry.reviewed_at), Grade(entry.rating)) for entry in log]
+    card = replay("basics-01", reviews, scheduler, timezone.utc, days)
     assert (merged.due, merged.state, merged.stability) == (iso(card.due), int(card.state), card.stability)
     assert (merged.reps, merged.failures, merged.last_review) == (6, 1, log[-1].reviewed_at)
     assert merged.introduced_at == iso(T0)
@@ -246,7 +249,7 @@ BAD_FILES = [
     ("{not json", "is not JSON (line 1, column 2"),
     ("[1, 2]", "is not an il6 progress file"),
     (json.dumps({"format": "anki", "reviews": []}), "is not an il6 progress file"),
-    (edited(version=2), "was written by a newer il6 (progress format 2"),
+    (edited(version=3), "was written by a newer il6 (progress format 3"),
     (edited(version="1"), "version: must be a positive integer"),
     (edited(reviews={"a": 1}), "reviews: must be a list"),
     (edited(review_rating=7), "reviews[0].rating: must be an integer 1-4"),
@@ -255,6 +258,7 @@ BAD_FILES = [
     (edited(review_reviewed_at="yesterday"), "reviews[0].reviewed_at: must be an ISO-8601 time"),
     (edited(review_question_id=""), "reviews[0].question_id: must be a non-empty string"),
     (edited(review_answer=["x"]), "reviews[0].answer: must be a string"),
+    (edited(version=2, review_day="1 Feb"), "reviews[0].day: must be a date, YYYY-MM-DD"),
     (edited(cards=[{"question_id": "basics-01", "fsrs": {"nonsense": 1}}]), "cards[0].fsrs: is not an FSRS card"),
     (edited(cards=["card"]), "cards[0]: must be an object"),
     (edited(sections_read=[{"section_id": "basics"}]), "sections_read[0].first_read_at: is required"),
@@ -360,6 +364,27 @@ def test_import_normalises_every_time_to_utc(tmp_path: Path) -> None:
 
 
 def card_json() -> str:
-    from il6cli.progress.scheduler import card_to_json
+    from il6cli.progress.scheduler import card_to_json, new_card
 
     return card_to_json(new_card("basics-01", T0))
+
+
+def test_a_review_keeps_the_study_day_it_was_given_on_in_another_time_zone(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 2 carries each review's study day, so the machine
+    importing it (in UTC) keeps that day; a version 1 file, without days, is read in this machine's calendar."""
+    new_york = ZoneInfo("America/New_York")
+    late = T0.replace(hour=5)  # midnight in New York: still 31 January there; 1 February in UTC
+    with Store.open(tmp_path / "ny.db") as store:
+        session = Session(COURSE, store, Settings(), random.Random(1), new_york)
+        session.record(QUESTIONS["basics-01"], Grade.GOOD, True, "x", late, 900)
+        text = exported(store)
+    assert json.loads(text)["reviews"][0]["day"] == "2026-01-31"
+    with Store.open(tmp_path / "utc.db") as store:
+        merge(store, parse_text(text, "ny.json"), 0.9, timezone.utc)
+        assert [r.day for r in all_reviews(store)] == ["2026-01-31"]
+    old = json.loads(edited(review_reviewed_at=iso(late)))
+    with Store.open(tmp_path / "old.db") as store:
+        merge(store, parse_progress(old, "old.json"), 0.9, timezone.utc)
+        assert [r.day for r in all_reviews(store)] == ["2026-02-01"]

@@ -150,6 +150,7 @@ def test_quiz_every_type_undo_ctrl_c_and_restart_keep_every_answer(home: Path) -
         child.expect("Next")
         child.send(ENTER)
     child.expect([re.escape(p) for p in PROMPTS])  # the fourth question is on screen
+    child.expect(["press any key", "Your answer", "True or false"])  # its prompt is drawn: interrupt there
     child.sendintr()
     child.expect("Session over")
     child.expect("Answered 3")
@@ -164,6 +165,10 @@ def test_quiz_every_type_undo_ctrl_c_and_restart_keep_every_answer(home: Path) -
     last = answer_next(child)
     child.expect("Next")
     child.send(ENTER)
+    # the first session's answers went into 10-minute learning steps minutes ago; with nothing else left, a step
+    # due within 20 minutes is asked now, in this session
+    child.expect("again \\(learning step\\)")
+    child.sendintr()
     child.expect("Session over")
     assert finish(child) == 0
     assert kinds | {last} == set(PROMPTS.values())
@@ -177,7 +182,12 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     choose(child, "t")
     child.expect("Correct")
     child.expect("Next")
+    child.expect(r"that was easy \(\d+ days?\)")  # what each choice would do, as Anki's buttons say
+    child.expect(r"I was unsure \(hard\) \(\d+ (min|h|days?)\)")
     choose(child, key)
+    if key == "h":  # Hard keeps a new card in its learning steps: asked again within this session
+        child.expect("again \\(learning step\\)")
+        child.sendintr()
     child.expect("Session over")
     assert finish(child) == 0
     rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()
@@ -345,3 +355,38 @@ def test_no_color_menus_have_no_styling_at_all(home: Path) -> None:
     assert "» " in shown  # the pointer still marks the current choice
     choose(child, "q")
     assert finish(child) == 0
+
+
+def undo_at_prompt(child: pexpect.spawn) -> str:
+    """Wait for the next question and, at its answer prompt, undo the previous answer; return the question's kind."""
+    child.expect([re.escape(p) for p in PROMPTS])
+    kind = PROMPTS[child.after]
+    if kind == "typed":
+        child.expect("u to undo")
+        child.send("u" + ENTER)
+        return kind
+    if kind == "recall":
+        child.expect("press any key")
+        child.send(" ")
+    child.expect("Undo the previous answer")
+    choose(child, "u")
+    return kind
+
+
+def test_undo_reaches_back_through_the_whole_session(home: Path) -> None:
+    child = spawn(home, "quiz", "--section", "basics", "--seed", "2")
+    child.expect("4 questions")
+    for _ in range(2):
+        answer_next(child)
+        child.expect("Next")
+        child.send(ENTER)
+    undo_at_prompt(child)  # at the third question: the second answer is taken back, its question asked again
+    child.expect("Undone")
+    undo_at_prompt(child)  # and at that one, the first
+    child.expect("Undone")
+    child.expect([re.escape(p) for p in PROMPTS])
+    child.sendintr()
+    child.expect("No answers this time")
+    assert finish(child) == 0
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT (SELECT count(*) FROM reviews) + (SELECT count(*) FROM cards)").fetchone()[0] == 0

@@ -179,10 +179,28 @@ def now() -> Any:
     return datetime.now(timezone.utc)
 
 
-def kept_retention(store: Any, override: float | None = None) -> float:
-    """The desired retention: `override` (then kept for next time), else what was kept, else the default."""
-    from ..progress.scheduler import DEFAULT_RETENTION
+def kept_retention(store: Any) -> float:
+    """The desired retention kept with `il6 config retention R` (default 0.9)."""
+    from ..progress.config import current
 
-    if override is not None:
-        store.set_setting("retention", str(override))
-    return float(store.setting("retention") or DEFAULT_RETENTION)
+    return current(store).retention
+
+
+@contextmanager
+def open_store() -> Iterator[Any]:
+    """The progress store, with any rebuild a migration asked for done first (in the learner's time zone)."""
+    from ..progress.rebuild import replay_pending, replay_wanted
+    from ..progress.store import Store
+
+    with Store.open() as store:
+        if replay_wanted(store):  # once, after migration 5; fsrs is loaded only then
+            replay_pending(store, local_tz(), kept_retention(store), kept_parameters(store))
+        yield store
+
+
+def kept_parameters(store: Any) -> tuple[float, ...] | None:
+    """The FSRS parameters `il6 optimize` fitted and kept, or None for the defaults."""
+    from ..progress.parameters import fitted
+
+    kept = fitted(store)
+    return kept.parameters if kept else None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import app, boundary, kept_retention, local_tz, now
+from .app import app, boundary, kept_parameters, kept_retention, local_tz, now, open_store
 from .exporting import TextOutputOption
 
 if TYPE_CHECKING:
@@ -25,10 +25,9 @@ def progress_export(output: TextOutputOption) -> None:
     """Write your review log, cards and reading progress as JSON, to import on another machine."""
     with boundary():
         from ..export import atomic_path
-        from ..progress.store import Store
         from ..progress.sync import write_export
 
-        with Store.open() as store:
+        with open_store() as store:
             if str(output) == "-":
                 write_export(store, now(), sys.stdout)
                 return
@@ -53,12 +52,11 @@ def progress_import(
     """Merge progress exported on another machine into yours (a backup of your database is written first)."""
     with boundary():
         from ..progress import sync
-        from ..progress.store import Store
 
         incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
-        with Store.open() as store:
+        with open_store() as store:
             backup = store.backup(now())
-            merged = sync.merge(store, incoming, kept_retention(store), local_tz())
+            merged = sync.merge(store, incoming, kept_retention(store), local_tz(), kept_parameters(store))
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 
 

@@ -16,10 +16,11 @@ from .app import (
     complete_section,
     fail,
     interactive,
-    kept_retention,
+    kept_parameters,
     load,
     local_tz,
     now,
+    open_store,
     within,
 )
 
@@ -30,30 +31,33 @@ if TYPE_CHECKING:
 def run_quiz(
     course: Course,
     sections: list[str],
-    limit: int = 20,
-    new_per_day: int = 10,
+    limit: int | None = None,
+    new_per_day: int | None = None,
     cram: bool = False,
     retention: float | None = None,
     seed: int | None = None,
     offer_cram: bool = False,
 ) -> None:
-    """A quiz session. With `offer_cram` (asked for from `il6 learn`), a section with nothing left to review
-    or introduce is offered as a cram session instead of a message that it has nothing to do."""
+    """A quiz session; each of `limit`, `new_per_day` and `retention` given overrides `il6 config` for this run.
+    With `offer_cram` (asked for from `il6 learn`), a section with nothing left to review or introduce is offered
+    as a cram session instead of a message that it has nothing to do."""
     import random
 
+    from ..progress.config import current
     from ..progress.session import Session, Settings
-    from ..progress.store import Store
     from ..ui import make_console
     from ..ui.prompts import make_prompter
     from ..ui.quiz_ui import QuizRunner
 
-    with Store.open() as store:
+    with open_store() as store:
+        kept = current(store)
         settings = Settings(
             sections=tuple(sections),
-            limit=limit,
-            new_per_day=new_per_day,
+            limit=kept.limit if limit is None else limit,
+            new_per_day=kept.new_per_day if new_per_day is None else new_per_day,
             cram=cram,
-            retention=kept_retention(store, retention),
+            retention=kept.retention if retention is None else retention,
+            parameters=kept_parameters(store),
         )
         session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()
@@ -79,18 +83,31 @@ def quiz(
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option(metavar="N", callback=within(1), help="Most questions in this session (1 or more).")
-    ] = 20,
+        int | None,
+        typer.Option(
+            metavar="N",
+            callback=within(1),
+            help="Most questions in this session (this run; il6 config limit N keeps it; 20).",
+            show_default=False,
+        ),
+    ] = None,
     new: Annotated[
-        int, typer.Option("--new", metavar="N", callback=within(0), help="Most new questions a day (0 or more).")
-    ] = 10,
+        int | None,
+        typer.Option(
+            "--new",
+            metavar="N",
+            callback=within(0),
+            help="Most new questions a day (this run; il6 config new-per-day N keeps it; 10).",
+            show_default=False,
+        ),
+    ] = None,
     cram: Annotated[bool, typer.Option(help="Practise the chosen sections now; the schedule does not move.")] = False,
     retention: Annotated[
         float | None,
         typer.Option(
             metavar="0.7-0.99",
             callback=within(0.7, 0.99),
-            help="Desired retention (kept for next time; default 0.9).",
+            help="Desired retention (this run; il6 config retention R keeps it; 0.9).",
             show_default=False,
         ),
     ] = None,
@@ -118,14 +135,47 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
     """Show mastery per section, retention, the due forecast and your review calendar."""
     with boundary():
         from ..progress import stats as statistics
-        from ..progress.store import Store
         from ..ui.output import output_mode, show
         from ..ui.views import StatsView
 
         course = load(content)
-        with Store.open() as store:
+        with open_store() as store:
             result = statistics.compute(course, store, now(), local_tz())
         show(StatsView(result), output_mode(as_json, plain))
+
+
+@app.command(short_help="Fit FSRS to your own review log.")
+def optimize(
+    reset_: Annotated[bool, typer.Option("--reset", help="Go back to FSRS's default parameters.")] = False,
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+) -> None:
+    """Fit FSRS's parameters to your own review log (Anki's optimiser); kept and used from then on if they predict
+    your later reviews better than the defaults."""
+    with boundary():
+        from ..progress import parameters
+        from ..ui.output import output_mode, show
+        from ..ui.views import OptimizeView
+
+        with open_store() as store:
+            if reset_:
+                was = parameters.forget(store)
+                sys.stderr.write(
+                    "Back to FSRS's default parameters.\n"
+                    if was
+                    else "FSRS's default parameters were in use already.\n"
+                )
+                return
+            from ..progress.days import parse_iso
+            from ..progress.optimize import optimize as fit
+
+            log = [(r.question_id, parse_iso(r.reviewed_at), r.rating) for r in store.review_log() if not r.cram]
+            result = fit(log, local_tz())
+            if result.adopted:
+                parameters.keep(store, result.parameters, result.reviews, now())
+            else:
+                parameters.forget(store)
+        show(OptimizeView(result), output_mode(as_json, plain))
 
 
 @app.command(short_help="Forget progress (a backup is written first).")
@@ -147,12 +197,11 @@ def reset(
     """Forget progress (all, or some sections), after writing a backup of the database."""
     with boundary():
         from ..course.search import section_ids_named
-        from ..progress.store import Store
 
         course = load(content)
         chosen = section_ids_named(course, section)
         what = ("progress in " + ", ".join(chosen)) if chosen else "all your progress"
-        with Store.open() as store:
+        with open_store() as store:
             reviews, questions, read = store.progress_in(chosen or None)
         amount = (
             f"{reviews} answer{'s' if reviews != 1 else ''} to {questions} question{'s' if questions != 1 else ''}, "
@@ -166,7 +215,33 @@ def reset(
             if not make_prompter(True).confirm(f"Forget {what} ({amount})? A backup is written first.", default=False):
                 sys.stderr.write("Nothing was changed.\n")
                 return  # a refusal the user chose is not an error
-        with Store.open() as store:
+        with open_store() as store:
             backup = store.backup(now())
             removed = store.reset(chosen or None)
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
+
+
+@app.command(short_help="Show or keep your settings (new per day, limit, retention).")
+def config(
+    name: Annotated[
+        str | None, typer.Argument(help="A setting: new-per-day, limit, retention.", show_default=False)
+    ] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value, kept for every run.", show_default=False)] = None,
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+) -> None:
+    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only)."""
+    with boundary():
+        from ..progress import config as settings
+        from ..ui.output import output_mode, show
+        from ..ui.views import ConfigView
+
+        with open_store() as store:
+            if name is not None:
+                setting = settings.named(name)
+                if value is not None:
+                    settings.change(store, name, value)
+                shown = [(setting, settings.value_of(store, setting))]
+            else:
+                shown = [(setting, settings.value_of(store, setting)) for setting in settings.SETTINGS]
+        show(ConfigView(shown), output_mode(as_json, plain))

@@ -8,19 +8,20 @@ from datetime import datetime, timedelta
 
 from .database import Database, translated
 from .days import iso
+from .records import DUE
 
 
 class StatsQueries(Database):
-    def totals(self, now: datetime, question_ids: Sequence[str]) -> dict[str, int]:
+    def totals(self, now: datetime, day_end: datetime, question_ids: Sequence[str]) -> dict[str, int]:
         ids = json.dumps(list(question_ids))
         with translated(self.path):
             reviews, cram = self.db.execute(
                 "SELECT coalesce(sum(reviews), 0), coalesce(sum(cram), 0) FROM review_days"
             ).fetchone()
             seen, due = self.db.execute(
-                """SELECT count(*), coalesce(sum(due <= ?), 0) FROM cards
-                   WHERE question_id IN (SELECT value FROM json_each(?))""",
-                (iso(now), ids),
+                f"""SELECT count(*), coalesce(sum({DUE}), 0) FROM cards
+                    WHERE question_id IN (SELECT value FROM json_each(?))""",
+                (iso(day_end), iso(now), ids),
             ).fetchone()
         return {"reviews_total": int(reviews), "cram_reviews": int(cram), "cards_seen": int(seen), "due_now": int(due)}
 
@@ -34,16 +35,16 @@ class StatsQueries(Database):
         return int(row[0]), int(row[1])
 
     def section_counts(
-        self, now: datetime, question_ids: Sequence[str], mature_days: float
+        self, now: datetime, day_end: datetime, question_ids: Sequence[str], mature_days: float
     ) -> dict[str, tuple[int, int, int]]:
         """Per section: (cards seen, due now, mature: stability of at least `mature_days`)."""
         ids = json.dumps(list(question_ids))
         with translated(self.path):
             rows = self.db.execute(
-                """SELECT section_id, count(*), coalesce(sum(due <= ?), 0),
-                          coalesce(sum(coalesce(stability, 0) >= ?), 0)
-                   FROM cards WHERE question_id IN (SELECT value FROM json_each(?)) GROUP BY section_id""",
-                (iso(now), mature_days, ids),
+                f"""SELECT section_id, count(*), coalesce(sum({DUE}), 0),
+                           coalesce(sum(coalesce(stability, 0) >= ?), 0)
+                    FROM cards WHERE question_id IN (SELECT value FROM json_each(?)) GROUP BY section_id""",
+                (iso(day_end), iso(now), mature_days, ids),
             ).fetchall()
         return {section: (int(seen), int(due), int(mature)) for section, seen, due, mature in rows}
 

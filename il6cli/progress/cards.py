@@ -11,6 +11,7 @@ from .days import iso
 from .records import (
     CARD_COLUMNS,
     CARD_UPSERT,
+    DUE,
     REVIEW_INSERT,
     CardRow,
     ReviewRow,
@@ -29,11 +30,12 @@ class CardQueries(Database):
         with translated(self.path):
             return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
 
-    def due_cards(self, now: datetime) -> list[CardRow]:
-        """Cards due at `now`, most overdue first (an indexed range scan on `due`)."""
+    def due_cards(self, now: datetime, day_end: datetime) -> list[CardRow]:
+        """Cards due at `now`, most overdue first: review cards due before `day_end` (the end of the study day), cards
+        in learning steps due by `now`."""
         with translated(self.path):
             rows = self.db.execute(
-                f"SELECT {CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due", (iso(now),)
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE {DUE} ORDER BY due", (iso(day_end), iso(now))
             ).fetchall()
         return [CardRow(*row) for row in rows]
 
@@ -116,3 +118,12 @@ class CardQueries(Database):
                 (question_id,),
             ).fetchall()
         return [(at, int(rating), bool(cram)) for at, rating, cram in rows]
+
+    def review_days_of(self, question_id: str) -> list[tuple[str, int, bool, str]]:
+        """(reviewed at, rating, cram, study day) of one question's reviews, oldest first (an indexed lookup)."""
+        with translated(self.path):
+            rows = self.db.execute(
+                "SELECT reviewed_at, rating, cram, day FROM reviews WHERE question_id = ? ORDER BY reviewed_at, id",
+                (question_id,),
+            ).fetchall()
+        return [(at, int(rating), bool(cram), day) for at, rating, cram, day in rows]

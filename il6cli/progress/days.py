@@ -39,6 +39,12 @@ def day_start(moment: datetime, tz: tzinfo) -> datetime:
     return local_start.astimezone(timezone.utc)
 
 
+def end_of_study_day(moment: datetime, tz: tzinfo) -> datetime:
+    """When the study day containing `moment` ends, in UTC: a review card due before then is due today."""
+    next_day = study_day(moment, tz) + timedelta(days=1)
+    return (datetime.combine(next_day, time(0), tzinfo=tz) + ROLLOVER).astimezone(timezone.utc)
+
+
 def sql_day_shift(moment: datetime, tz: tzinfo) -> str:
     """An SQLite date modifier that turns a stored UTC time into its study day, e.g. '-240 minutes'."""
     offset = (moment.astimezone(tz).utcoffset() or timedelta(0)) - ROLLOVER

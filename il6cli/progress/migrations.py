@@ -7,6 +7,7 @@ file as ours. A migration is never edited once released: a change is a new migra
 from __future__ import annotations
 
 APPLICATION_ID = 0x494C3601  # marks a SQLite file as an il6 progress database ("IL6" + 1)
+REPLAY_PENDING = "replay_pending"  # a settings key: the cards are to be rebuilt from the log (migration 5)
 REVIEW_STATE = 2  # fsrs.State.Review: a card past its learning steps; its reviews measure true retention
 
 # Ordered, append-only: migration N brings the schema from version N-1 to N (kept in PRAGMA user_version).
@@ -85,6 +86,13 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE reviews ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0",
         # so that stats finds the few overruled answers without scanning a long log
         "CREATE INDEX reviews_overruled ON reviews (question_id) WHERE overruled",
+    ],
+    [  # 5: FSRS counts elapsed time in study days and review cards are due by study day (issue 14). The cards were
+        # scheduled in 24-hour periods, so each is to be rebuilt by replaying its review log. That needs FSRS and the
+        # learner's time zone, which SQL has neither of: this marks the work, and `rebuild.replay_pending` does it
+        # the next time a command that schedules opens the store (the backup is written before this migration).
+        f"""INSERT OR REPLACE INTO settings (key, value)
+            SELECT '{REPLAY_PENDING}', 'study-days' WHERE EXISTS (SELECT 1 FROM cards)""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

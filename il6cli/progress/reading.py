@@ -41,6 +41,10 @@ class ReadingQueries(Database):
         with self.atomic():
             self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
+    def delete_setting(self, key: str) -> None:
+        with self.atomic():
+            self.db.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     def reading_log(self) -> list[tuple[str, str, str]]:
         """(section id, first read, last read) for every section read."""
         with translated(self.path):

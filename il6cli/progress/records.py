@@ -34,6 +34,11 @@ class ReviewRow(NamedTuple):
     overruled: bool = False  # the grader said wrong, the learner said "I was right": graded Good
 
 
+# A card is due when it is a review card (state 2) due before the end of today's study day (any hour of its day),
+# or a card in (re)learning steps whose minute has come. Parameters: the end of the study day, then now.
+# Written as one range on `due` (the end of the study day is after now), so that the index on `due` serves it.
+DUE = "(due < ? AND (state = 2 OR due <= ?))"
+
 CARD_COLUMNS = (
     "question_id, section_id, due, state, stability, difficulty, last_review, reps, failures, introduced_at, fsrs"
 )

@@ -1,5 +1,11 @@
 """A quiz session: choose questions, grade answers, schedule with FSRS, write each answer as it is given.
 
+The plan is the day's review cards (due any time on their study day) and then new questions, mixed. A card answered
+Again, or still in its learning steps, joins the session's learning queue and is asked again once its step has
+passed, before the next planned question, as Anki's learning queue does. When the plan is done, a learning card due
+within `LEARN_AHEAD` is asked at once rather than waited for (Anki's "learn ahead" limit, 20 minutes); beyond that
+the session ends and the summary says when the rest comes back.
+
 No I/O of its own beyond the store it is handed; the terminal side lives in `ui.quiz_ui`.
 """
 
@@ -9,25 +15,28 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
-from .days import day_start, iso, study_day
+from .days import day_start, end_of_study_day, iso, parse_iso, study_day
 from .scheduler import (
+    REVIEW,
     Grade,
+    answer,
     card_from_json,
     card_to_json,
     make_scheduler,
     new_card,
+    next_cards,
     rating_for,
-    review,
 )
 from .store import CardRow, ReviewRow, Store
 
 LEECH_FAILURES = 6
 MIX_WINDOW = 6  # how far ahead the mixer looks for a question from another section or of another type
 MAX_ANSWER_CHARS = 500  # what is kept in the log of a typed answer
+LEARN_AHEAD = timedelta(minutes=20)  # Anki's learn-ahead limit: with nothing else left, a step this close is asked
 
 
 class Settings(NamedTuple):
@@ -36,6 +45,7 @@ class Settings(NamedTuple):
     new_per_day: int = 10
     cram: bool = False
     retention: float = 0.9
+    parameters: tuple[float, ...] | None = None  # FSRS's, fitted by `il6 optimize`; None: the defaults
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:
@@ -55,9 +65,17 @@ def mix(questions: Sequence[Question]) -> list[Question]:
     return ordered
 
 
+class Turn(NamedTuple):
+    question: Question
+    relearning: bool  # from the session's learning queue (asked again), not from the plan
+
+
 class Answered(NamedTuple):
     question: Question
-    position: int  # where in the queue it was asked, so that an undo asks it again there
+    position: int  # where in the plan the session was, so that an undo asks the question again there
+    turn: Turn  # how it was asked, so that an undo asks it again the same way
+    learning_before: dict[str, tuple[datetime, Question]]  # the learning queue before this answer
+    fuzz_before: tuple[Any, ...]  # the fuzz generator's state before this answer: a re-grade draws the same fuzz
     review_id: int
     card_before: CardRow | None
     correct: bool | None
@@ -91,12 +109,19 @@ class Session:
     rng: random.Random
     tz: tzinfo = timezone.utc  # the user's time zone: where a study day starts (see days.py)
     queue: list[Question] = field(default_factory=list)
-    position: int = 0  # the question being asked: an index into `queue`
+    position: int = 0  # the next planned question: an index into `queue`
     history: list[Answered] = field(default_factory=list)
+    # cards in learning steps answered in this session: question id -> (due, question)
+    learning: dict[str, tuple[datetime, Question]] = field(default_factory=dict)
+    turn: Turn | None = None  # the question being asked, once `current` has chosen it
     leeches: list[Question] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.scheduler = make_scheduler(self.rng, self.settings.retention)
+        # fuzz draws from a generator of its own (seeded from the session's), so the order and the shuffled choices
+        # of a seeded session do not depend on the answers given
+        self.scheduler = make_scheduler(
+            random.Random(self.rng.random()), self.settings.retention, parameters=self.settings.parameters
+        )
 
     # --- planning --------------------------------------------------------------------------------------
 
@@ -112,7 +137,8 @@ class Session:
             self.queue = mix(picked[: self.settings.limit])
             return self.queue
         by_id = {q.id: q for q in scope}
-        due = [by_id[c.question_id] for c in self.store.due_cards(now) if c.question_id in by_id]
+        due_cards = self.store.due_cards(now, end_of_study_day(now, self.tz))
+        due = [by_id[c.question_id] for c in due_cards if c.question_id in by_id]
         due = due[: self.settings.limit]
         room = self.settings.limit - len(due)
         allowance = max(0, self.settings.new_per_day - self.store.introduced_since(day_start(now, self.tz)))
@@ -123,12 +149,32 @@ class Session:
         self.queue = mix(due) + mix(fresh[: min(room, allowance)])
         return self.queue
 
-    def current(self) -> Question | None:
-        """The question to ask now, or None when the queue is done."""
-        return self.queue[self.position] if self.position < len(self.queue) else None
+    def current(self, now: datetime) -> Question | None:
+        """The question to ask at `now`, or None when the session is done: a learning card whose step has passed,
+        else the next planned question, else a learning card due within LEARN_AHEAD."""
+        if self.turn is None:
+            self.turn = self._next(now)
+        return self.turn.question if self.turn else None
+
+    def _next(self, now: datetime) -> Turn | None:
+        waiting = sorted(self.learning.values(), key=lambda entry: entry[0])
+        if waiting and waiting[0][0] <= now:
+            return Turn(waiting[0][1], True)
+        if self.position < len(self.queue):
+            return Turn(self.queue[self.position], False)
+        if waiting and waiting[0][0] <= now + LEARN_AHEAD:
+            return Turn(waiting[0][1], True)
+        return None
 
     def advance(self) -> None:
-        self.position += 1
+        """The question asked has been answered: move on."""
+        if self.turn is not None and not self.turn.relearning:
+            self.position += 1
+        self.turn = None
+
+    def relearning(self) -> bool:
+        """Whether the question being asked is a learning card asked again."""
+        return self.turn is not None and self.turn.relearning
 
     def is_new(self, question: Question) -> bool:
         return self.store.card(question.id) is None
@@ -156,15 +202,32 @@ class Session:
         overruled: bool = False,
     ) -> Answered:
         """Schedule the card and write the review and the card in one transaction."""
+        fuzz_before = self.scheduler.rng.getstate()
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
             review_row = review_row._replace(overruled=overruled)
             review_id = self.store.add_review(review_row, after)
+        turn = self.turn or Turn(question, False)
         answered = Answered(
-            question, self.position, review_id, before, correct, after.due if after else None, given, duration_ms
+            question,
+            self.position,
+            turn,
+            dict(self.learning),
+            fuzz_before,
+            review_id,
+            before,
+            correct,
+            after.due if after else None,
+            given,
+            duration_ms,
         )
         self.history.append(answered)
+        self.turn = turn
+        if after is not None and after.state != int(REVIEW):
+            self.learning[question.id] = (parse_iso(after.due), question)
+        else:
+            self.learning.pop(question.id, None)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
             self.leeches.append(question)
         return answered
@@ -199,7 +262,7 @@ class Session:
         # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
         # from the later of the two (the review is still logged at the time the clock gave).
         at = max(now, card.last_review) if card.last_review else now
-        updated = review(self.scheduler, card, grade, at)
+        updated = answer(self.scheduler, card, grade, at, self.tz)
         return review_row, CardRow(
             question_id=question.id,
             section_id=question.section_id,
@@ -213,6 +276,34 @@ class Session:
             introduced_at=before.introduced_at if before else iso(now),
             fsrs=card_to_json(updated),
         )
+
+    def preview(self, question: Question, now: datetime) -> dict[Grade, datetime]:
+        """When the question would come back after each grade answered at `now` (empty when cramming). The fuzz drawn
+        is put back, so the answer then given draws the same and lands where this says."""
+        if self.settings.cram:
+            return {}
+        before = self.store.card(question.id)
+        return self._outcomes(question, before, now, self.scheduler.rng.getstate())
+
+    def preview_regrade(self, now: datetime) -> dict[Grade, datetime]:
+        """As `preview`, for re-grading the last answer: from the card before it, with the fuzz it drew."""
+        if self.settings.cram or not self.history:
+            return {}
+        last = self.history[-1]
+        return self._outcomes(last.question, last.card_before, now, last.fuzz_before)
+
+    def _outcomes(
+        self, question: Question, before: CardRow | None, now: datetime, state: tuple[Any, ...]
+    ) -> dict[Grade, datetime]:
+        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        at = max(now, card.last_review) if card.last_review else now
+        current = self.scheduler.rng.getstate()
+        self.scheduler.rng.setstate(state)
+        try:
+            outcomes = next_cards(self.scheduler, card, at, self.tz)
+        finally:
+            self.scheduler.rng.setstate(current)
+        return {grade: outcome.due for grade, outcome in outcomes.items()}
 
     def grade_and_record(
         self,
@@ -230,11 +321,12 @@ class Session:
         if not self.history:
             return None
         last = self.history[-1]
-        position = self.position
+        position, turn = self.position, self.turn  # the learner may be at the next question already: stay there
         with self.store.atomic():  # the old rating goes and the new one comes together, or neither does
             self.undo()
+            self.scheduler.rng.setstate(last.fuzz_before)
             answered = self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
-        self.position = position
+        self.position, self.turn = position, turn
         return answered
 
     def overrule_last(self, now: datetime) -> Answered | None:
@@ -245,11 +337,11 @@ class Session:
         last = self.history[-1]
         if kind_of(last.question).asking is not Asking.TYPED or not last.given:
             return None
-        position = self.position  # the learner may already be at the next question: stay there
+        position, turn = self.position, self.turn  # the learner may already be at the next question: stay there
         with self.store.atomic():
             self.undo()
             answered = self.record(last.question, Grade.GOOD, True, last.given, now, last.duration_ms, overruled=True)
-        self.position = position
+        self.position, self.turn = position, turn
         return answered
 
     def undo(self) -> Question | None:
@@ -261,6 +353,8 @@ class Session:
         if last.question in self.leeches:
             self.leeches.remove(last.question)
         self.position = last.position
+        self.learning = last.learning_before
+        self.turn = last.turn
         return last.question
 
     # --- summary ---------------------------------------------------------------------------------------
@@ -268,7 +362,8 @@ class Session:
     def summary(self, now: datetime, started: datetime) -> Summary:
         answered = len(self.history)
         correct = sum(1 for a in self.history if a.correct)
-        due_cards = self.store.due_cards(now + timedelta(days=1))
+        tomorrow = now + timedelta(days=1)
+        due_cards = self.store.due_cards(tomorrow, tomorrow)
         in_course = {q.id for q in self.course.questions}
         upcoming = self.store.upcoming(now, 1, list(in_course))
         return Summary(

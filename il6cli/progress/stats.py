@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from ..course.model import Course
-from .days import sql_day_shift, study_day
+from .days import end_of_study_day, parse_iso, sql_day_shift, study_day
+from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
 
@@ -39,6 +40,9 @@ class Stats:
     forecast: list[tuple[str, int]]
     calendar: list[tuple[str, int]]
     overruled: dict[str, int]  # question id: times the learner overruled the grader ("I was right")
+    time_zone: str  # the learner's zone, named: the local times and study days above are in it
+    parameters_fitted_at: str | None  # when `il6 optimize` fitted them, local, zone named; None: the defaults
+    parameters_reviews: int  # how many reviews they were fitted to
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -49,9 +53,10 @@ class Stats:
 
 def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.utc) -> Stats:
     ids = [q.id for q in course.questions]
-    totals = store.totals(now, ids)
+    day_end = end_of_study_day(now, tz)
+    totals = store.totals(now, day_end, ids)
     recalled, reviewed = store.retention()
-    per_section = store.section_counts(now, ids, MATURE_DAYS)
+    per_section = store.section_counts(now, day_end, ids, MATURE_DAYS)
     sections = []
     for section in course.sections:
         seen, due, mature = per_section.get(section.id, (0, 0, 0))
@@ -62,6 +67,7 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
     start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
     per_day = store.reviews_per_day(start.isoformat())
     calendar = [(d, per_day.get(d, 0)) for d in _days(start, (today - start).days + 1)]
+    kept = fitted(store)
     recent = store.reviews_per_day((today - timedelta(days=STREAK_HORIZON_DAYS)).isoformat())
     return Stats(
         reviews_total=totals["reviews_total"],
@@ -76,7 +82,16 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         forecast=forecast,
         calendar=calendar,
         overruled=store.overruled_counts(),
+        time_zone=now.astimezone(tz).tzname() or "UTC",
+        parameters_fitted_at=_local(parse_iso(kept.fitted_at), tz) if kept else None,
+        parameters_reviews=kept.reviews if kept else 0,
     )
+
+
+def _local(moment: datetime, tz: tzinfo) -> str:
+    """A time in the learner's zone, the zone named (as it was then: CET in winter, CEST in summer)."""
+    local = moment.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or local.strftime('UTC%z')}"
 
 
 def _days(first: date, count: int) -> list[str]:

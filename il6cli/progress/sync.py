@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from .. import __version__
 from ..errors import ProgressFileError
 from .days import iso, study_day_of
+from .rebuild import replayed_card
 from .store import CardRow, ReviewRow, Store
 
 FORMAT = "il6-progress"
-VERSION = 1
+VERSION = 2  # 2: each review carries its study day ("day"); version 1 files (without it) are still read
 HINT = "make one with `il6 progress export -o FILE.json` on the other machine"
 
 ReviewKey = tuple[str, str, int, bool]
@@ -78,6 +78,7 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
                     "cram": r.cram,
                     "state_before": r.state_before,
                     "overruled": r.overruled,
+                    "day": r.day,
                 }
                 for r in store.review_log()
             ),
@@ -222,6 +223,19 @@ class _Entry:
             self.checker.fail(f"{self.where}.{key}", "must be true or false")
         return value
 
+    def day(self, key: str) -> str | None:
+        """An optional study day, YYYY-MM-DD (progress format 2)."""
+        value = self._get(key, True)
+        if value is None:
+            return None
+        try:
+            parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.checker.fail(f"{self.where}.{key}", "must be a date, YYYY-MM-DD")
+        return parsed.isoformat()
+
     def time(self, key: str, optional: bool = False) -> str | None:
         """An ISO-8601 time with a UTC offset, returned in the store's fixed-width UTC form."""
         value = self._get(key, optional)
@@ -252,6 +266,7 @@ def _review(entry: _Entry) -> ReviewRow:
         card_before=None,
         state_before=entry.integer("state_before", 0, 3, optional=True),
         overruled=bool(entry.flag("overruled", optional=True)),
+        day=entry.day("day"),
     )
 
 
@@ -291,7 +306,13 @@ def _is_int(value: object) -> bool:
 # --- merging ---------------------------------------------------------------------------------------------
 
 
-def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timezone.utc) -> Merged:
+def merge(
+    store: Store,
+    incoming: Progress,
+    retention: float,
+    tz: tzinfo = timezone.utc,
+    parameters: Sequence[float] | None = None,
+) -> Merged:
     """Merge `incoming` into the store in one write transaction (the rules are in the module's docstring).
 
     The local log is read one question at a time (an indexed lookup), so a long history is never loaded whole.
@@ -310,21 +331,28 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
         added: list[ReviewRow] = []
         cards: list[CardRow] = []
         for question_id, theirs in theirs_by_question.items():
-            ours = store.review_times(question_id)
-            here = set(ours)
+            ours = store.review_days_of(question_id)
+            here = {(at, rating, cram) for at, rating, cram, _ in ours}
             new = [r for r in theirs if (r.reviewed_at, r.rating, r.cram) not in here]
-            added += [r._replace(day=study_day_of(r.reviewed_at, tz)) for r in new]  # this machine's calendar
+            # the study day the review was given on (format 2), else this machine's calendar
+            new = [r._replace(day=r.day or study_day_of(r.reviewed_at, tz)) for r in new]
+            added += new
             if not any(not r.cram for r in new):
                 continue  # nothing that moves the card (no reviews, or only cram ones)
-            ours_scheduled = {(at, rating) for at, rating, cram in ours if not cram}
-            theirs_scheduled = {(r.reviewed_at, r.rating) for r in theirs if not r.cram}
+            ours_scheduled = {(at, rating): day for at, rating, cram, day in ours if not cram}
+            theirs_scheduled = {(r.reviewed_at, r.rating): r.day for r in theirs if not r.cram}
             card = incoming_cards.get(question_id)
-            if card is not None and ours_scheduled <= theirs_scheduled:
+            if card is not None and ours_scheduled.keys() <= theirs_scheduled.keys():
                 cards.append(card)  # their card is the result of exactly the merged log
                 counts["taken"] += 1
             else:
-                log = sorted(ours_scheduled | theirs_scheduled)
-                cards.append(_replayed(question_id, new[-1].section_id, log, store.card(question_id), retention))
+                days = {**theirs_scheduled, **ours_scheduled}
+                log = [(at, rating, days[at, rating]) for at, rating in sorted(days)]
+                cards.append(
+                    replayed_card(
+                        question_id, new[-1].section_id, log, store.card(question_id), retention, tz, parameters
+                    )
+                )
                 counts["replayed"] += 1
         counts["added"] = len(added)
         store.add_reviews(added)
@@ -341,28 +369,3 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
 
 def review_key(review: ReviewRow) -> ReviewKey:
     return (review.question_id, review.reviewed_at, review.rating, review.cram)
-
-
-def _replayed(
-    question_id: str, section_id: str, log: list[tuple[str, int]], local: CardRow | None, retention: float
-) -> CardRow:
-    """The card FSRS makes of this time-ordered log of (reviewed at, rating), fuzz seeded by the question id."""
-    from .days import parse_iso
-    from .scheduler import Grade, card_to_json, make_scheduler, replay
-
-    scheduler = make_scheduler(random.Random(f"il6-replay:{question_id}"), retention)
-    card = replay(question_id, [(parse_iso(at), Grade(rating)) for at, rating in log], scheduler)
-    first, last = log[0][0], log[-1][0]
-    return CardRow(
-        question_id=question_id,
-        section_id=local.section_id if local else section_id,
-        due=iso(card.due),
-        state=int(card.state),
-        stability=card.stability,
-        difficulty=card.difficulty,
-        last_review=last,
-        reps=len(log),
-        failures=sum(1 for _, rating in log if rating == Grade.AGAIN),
-        introduced_at=min(first, local.introduced_at) if local else first,
-        fsrs=card_to_json(card),
-    )

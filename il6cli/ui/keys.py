@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-UNDO = "u"  # at any answer prompt, and in the menu after an answer
+UNDO = "u"  # at any answer prompt (once there is an answer to undo), and in the menu after an answer
 DONT_KNOW = "?"  # at a typed prompt: graded as not known, the answer shown
 I_WAS_RIGHT = "r"  # in the menu after a typed answer marked wrong: count it as right
 I_WAS_RIGHT_LINE = "!"  # the same, piped: a line of its own at the next prompt (no answer is ever just "!")
@@ -39,7 +39,7 @@ KEY_TABLE = [
     KeyRow("recall", "Enter (piped) / any key", "reveal the answer"),
     KeyRow("recall", "`1` `2` `3` `4`", "grade yourself: Again, Hard, Good, Easy"),
     KeyRow("typed answer", "`u` / empty line", "undo the last answer / nothing typed yet: asked again"),
-    KeyRow("any answer prompt (piped)", f"`{UNDO}`", "undo the last answer and ask it again"),
+    KeyRow("any answer prompt", f"`{UNDO}`", "undo the previous answer and ask it again; again to go further back"),
     KeyRow(
         "any answer prompt (piped)",
         f"`{I_WAS_RIGHT_LINE}`",

@@ -10,6 +10,7 @@ from ..course.markdown import blocks
 from ..course.model import Course, Section, Topic
 
 if TYPE_CHECKING:
+    from ..progress.optimize import Optimized
     from ..progress.stats import Stats
 
 READING_WIDTH = 100  # as in the rich view: longer lines are hard to follow
@@ -138,6 +139,7 @@ def summary_lines(stats: Stats) -> list[tuple[str, str]]:
         ("Due now", str(stats.due_now)),
         ("True retention", retention),
         ("Streak", f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}"),
+        ("Time zone", stats.time_zone),
     ]
 
 
@@ -159,4 +161,28 @@ def stats_text(stats: Stats) -> str:
     lines += [f"  {day[5:]} {count:>4}" for day, count in stats.forecast]
     lines += ["", "Reviews per day, recent weeks"]
     lines += [f"  {day} {count:>4}" for day, count in stats.calendar if count]
+    lines.append("")
+    lines.append(f"FSRS parameters: {parameters_line(stats)}")
     return "\n".join(line.rstrip() for line in "\n".join(lines).splitlines()) + "\n"
+
+
+def optimize_text(result: Optimized) -> str:
+    """What `il6 optimize` found: both out-of-sample figures, and which parameters are now in use."""
+    d, f = result.default_score, result.fitted_score
+    lines = [
+        f"Fitted FSRS to {result.reviews} of your reviews (each on a later study day than the one before).",
+        "Predicting your later reviews from the earlier ones (lower is better):",
+        f"  defaults   log loss {d.log_loss:.4f}   RMSE {d.rmse:.4f}",
+        f"  fitted     log loss {f.log_loss:.4f}   RMSE {f.rmse:.4f}",
+        "In use from now on: your fitted parameters (il6 optimize --reset returns to the defaults)."
+        if result.adopted
+        else "The defaults predict you as well or better, so they stay in use.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def parameters_line(stats: Stats) -> str:
+    """Which FSRS parameters schedule the reviews."""
+    if stats.parameters_fitted_at is None:
+        return "the defaults (il6 optimize fits them to your reviews)"
+    return f"fitted to {stats.parameters_reviews} of your reviews on {stats.parameters_fitted_at}"

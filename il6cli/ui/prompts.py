@@ -98,9 +98,27 @@ class QuestionaryPrompter:
         return bool(unstyled(questionary.confirm(message, default=default)).unsafe_ask())
 
     def pause(self, message: str) -> None:
+        """Any key continues, except Ctrl-C, which interrupts as at every other prompt (questionary's own
+        press-any-key prompt takes Ctrl-C for a key)."""
         import questionary
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+        from prompt_toolkit.keys import Keys
 
-        unstyled(questionary.press_any_key_to_continue(message)).unsafe_ask()
+        bindings = KeyBindings()
+
+        @bindings.add(Keys.ControlC, eager=True)
+        @bindings.add(Keys.SIGINT, eager=True)  # Ctrl-C before the terminal was raw arrives as SIGINT
+        def _interrupt(event: KeyPressEvent) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @bindings.add(Keys.Any)
+        def _continue(event: KeyPressEvent) -> None:
+            event.app.exit(result=None)
+
+        unstyled(
+            questionary.Question(PromptSession([("class:question", f" {message} ")], key_bindings=bindings).app)
+        ).unsafe_ask()
 
 
 def questionary_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
+from typing import TypeVar, cast
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
@@ -41,20 +42,55 @@ GRADE_CHOICES = [
 ]
 
 
-class TerminalAnswers:
-    """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer."""
+Answer = TypeVar("Answer")
+Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
 
-    def __init__(self, prompter: Prompter, console: Console) -> None:
+
+def _after(intervals: Intervals, grade: Grade) -> str:
+    return f" ({intervals[grade]})" if grade in intervals else ""
+
+
+def intervals(dues: dict[Grade, datetime], now: datetime) -> Intervals:
+    return {grade: interval(due, now) for grade, due in dues.items()}
+
+
+def interval(due: datetime, now: datetime) -> str:
+    """How long until `due`, as Anki labels its grade buttons: minutes, hours, then days."""
+    seconds = max(0.0, (due - now).total_seconds())
+    if seconds < 3600 - 30:
+        return f"{max(1, round(seconds / 60))} min"
+    if seconds < 86400 - 1800:
+        return f"{round(seconds / 3600)} h"
+    days = round(seconds / 86400)
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+class TerminalAnswers:
+    """How answers are read in a terminal: questionary lists and shortcut keys, a menu after each answer. Once an
+    answer has been given, every answer prompt offers to undo the previous one (`u`), so undo reaches back through
+    the whole session, one answer at a time."""
+
+    def __init__(self, prompter: Prompter, console: Console, can_undo: Callable[[], bool] = lambda: False) -> None:
         self.prompter = prompter
         self.console = console
+        self.can_undo = can_undo
+
+    def _undo(self, listed: list[Choice[Answer]]) -> list[Choice[Answer]]:
+        """The choices (whose values include Control), with "Undo the previous answer" after them once there is one."""
+        if self.can_undo():
+            listed.append(cast("Choice[Answer]", Choice("Undo the previous answer", Control.UNDO, keys.UNDO)))
+        return listed
 
     def choice(self, choices: list[str]) -> str | Control:
-        return self.prompter.select("Your answer:", [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)])
+        listed: list[Choice[str | Control]] = [Choice(c, c, str(i)) for i, c in enumerate(choices, 1)]
+        return self.prompter.select("Your answer:", self._undo(listed))
 
     def true_false(self) -> bool | Control:
-        return self.prompter.select(
-            "True or false?", [Choice("True", True, keys.TRUE_WORDS[0]), Choice("False", False, keys.FALSE_WORDS[0])]
-        )
+        listed: list[Choice[bool | Control]] = [
+            Choice("True", True, keys.TRUE_WORDS[0]),
+            Choice("False", False, keys.FALSE_WORDS[0]),
+        ]
+        return self.prompter.select("True or false?", self._undo(listed))
 
     def typed(self) -> str | Control:
         """As piped: an empty line asks again, `u` undoes, `?` is "I don't know"."""
@@ -70,17 +106,20 @@ class TerminalAnswers:
         self.prompter.pause("Think of your answer, then press any key to reveal it.")
         return None
 
-    def recall_grade(self) -> Grade | Control:
-        return self.prompter.select(
-            "How well did you recall it?", [Choice(label, g, key) for label, g, key in GRADE_CHOICES], default=2
-        )
+    def recall_grade(self, intervals: Intervals) -> Grade | Control:
+        listed: list[Choice[Grade | Control]] = [
+            Choice(label + _after(intervals, g), g, key) for label, g, key in GRADE_CHOICES
+        ]
+        return self.prompter.select("How well did you recall it?", self._undo(listed), default=2)
 
-    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
+    def after_answer(
+        self, correct: bool | None, intervals: Intervals, overrulable: bool = False
+    ) -> Grade | Control | None:
         choices: list[Choice[Grade | Control | None]] = [Choice("Next", None, keys.NEXT)]
         if correct:
             choices += [
-                Choice("Next, and that was easy", Grade.EASY, keys.EASY),
-                Choice("Next, but I was unsure (hard)", Grade.HARD, keys.HARD),
+                Choice("Next, and that was easy" + _after(intervals, Grade.EASY), Grade.EASY, keys.EASY),
+                Choice("Next, but I was unsure (hard)" + _after(intervals, Grade.HARD), Grade.HARD, keys.HARD),
             ]
         if overrulable:
             choices.append(Choice("I was right: count it as correct", Control.OVERRULE, keys.I_WAS_RIGHT))
@@ -121,14 +160,16 @@ class PlainAnswers:
         line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
         return line if isinstance(line, Control) else None
 
-    def recall_grade(self) -> Grade | Control:
-        self.console.print("  1) Again  2) Hard  3) Good  4) Easy")
+    def recall_grade(self, intervals: Intervals) -> Grade | Control:
+        self.console.print("  " + "  ".join(f"{g}) {g.name.title()}{_after(intervals, g)}" for g in Grade))
         line = self._line(
             "Grade 1-4:", lambda s: s in keys.RECALL_GRADES, f"type 1, 2, 3 or 4 (or {keys.UNDO} to undo)"
         )
         return line if isinstance(line, Control) else Grade(int(line))
 
-    def after_answer(self, correct: bool | None, overrulable: bool = False) -> Grade | Control | None:
+    def after_answer(
+        self, correct: bool | None, intervals: Intervals, overrulable: bool = False
+    ) -> Grade | Control | None:
         return None  # piped, the next question follows at once; `u` (or `!`) at its prompt undoes (overrules)
 
     def _line(self, message: str, valid: Callable[[str], bool], hint: str) -> str | Control:
@@ -151,7 +192,11 @@ class QuizRunner:
         self.console = console
         self.clock = clock
         self.interactive = interactive
-        self.answers = TerminalAnswers(prompter, console) if interactive else PlainAnswers(prompter, console)
+        self.answers = (
+            TerminalAnswers(prompter, console, lambda: bool(session.history))
+            if interactive
+            else PlainAnswers(prompter, console)
+        )
         self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
 
     def run(self) -> Summary:
@@ -172,8 +217,9 @@ class QuizRunner:
             )
         )
         try:
-            while (question := self.session.current()) is not None:
-                outcome = self.ask(question, self.session.position + 1, len(queue))
+            while (question := self.session.current(self.clock())) is not None:
+                number = min(self.session.position + 1, len(queue))
+                outcome = self.ask(question, number, len(queue), again=self.session.relearning())
                 if outcome is Control.QUIT:
                     break
                 if outcome is Control.UNDO:
@@ -206,11 +252,12 @@ class QuizRunner:
 
     # --- one question ----------------------------------------------------------------------------------
 
-    def ask(self, question: Question, number: int, total: int) -> Control | None:
+    def ask(self, question: Question, number: int, total: int, again: bool = False) -> Control | None:
         section = self.session.course.section(question.section_id)
         kind = kind_of(question)
         self.console.print()
-        self.console.rule(f"[dim]{number}/{total} · {escape(section.title)} · {kind.label}[/dim]")
+        where = "again (learning step)" if again else f"{number}/{total}"
+        self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
         if kind.asking is Asking.RECALL:
@@ -249,7 +296,8 @@ class QuizRunner:
         if isinstance(revealed, Control):
             return revealed
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
-        grade = self.answers.recall_grade()
+        shown_at = self.clock()
+        grade = self.answers.recall_grade(intervals(self.session.preview(question, shown_at), shown_at))
         if isinstance(grade, Control):
             return grade
         answered = self.session.record(
@@ -291,7 +339,9 @@ class QuizRunner:
             )
 
     def after_feedback(self, correct: bool | None, overrulable: bool = False) -> Control | None:
-        picked = self.answers.after_answer(correct, overrulable)
+        shown_at = self.clock()
+        choices = intervals(self.session.preview_regrade(shown_at), shown_at) if correct else {}
+        picked = self.answers.after_answer(correct, choices, overrulable)
         if picked is Control.OVERRULE:
             self.overrule()
             return None
@@ -320,7 +370,7 @@ class QuizRunner:
     def finish(self, started: datetime) -> Summary:
         end = self.clock()
         summary = self.session.summary(end, started)
-        print_summary(self.console, summary, end)
+        print_summary(self.console, summary, end, self.session.tz)
         return summary
 
     def _ms_since(self, moment: datetime) -> int:
@@ -335,7 +385,7 @@ def prompt_view(prompt: str) -> RenderableType:
     return view
 
 
-def print_summary(console: Console, summary: Summary, now: datetime) -> None:
+def print_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:
     if summary.answered:
         share = round(100 * summary.correct / summary.answered)
         minutes, seconds = divmod(int(summary.seconds), 60)
@@ -350,11 +400,17 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
     console.print(f"Due within 24 hours: {summary.due_within_day}.", end=" ")
     if summary.next_due:
         moment = parse_iso(summary.next_due)
-        console.print(f"Next review {when(moment, now)} ({moment:%Y-%m-%d %H:%M} UTC).")
+        console.print(f"Next review {when(moment, now)} ({local_time(moment, tz)}).")
     else:
         console.print("Nothing scheduled yet.")
     for leech in summary.leeches:
         console.print(f"[yellow]Leech:[/yellow] {leech} keeps slipping; read its topic again.")
+
+
+def local_time(moment: datetime, tz: tzinfo) -> str:
+    """A time in the learner's zone, the zone named: 2026-03-10 21:00 CET."""
+    local = moment.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or local.strftime('UTC%z')}"
 
 
 def when(moment: datetime, now: datetime) -> str:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..progress.stats import Stats
-from .plain import MATURE_NOTE, summary_lines
+from .plain import MATURE_NOTE, parameters_line, summary_lines
 from .render import READING_WIDTH
 
 SHADES = " ░▒▓█"
@@ -50,7 +50,10 @@ def stats_view(stats: Stats) -> RenderableType:
     forecast.add_column(width=30)
     for day, count in stats.forecast:
         forecast.add_row(day[5:], str(count), Bar(size=peak, begin=0, end=count, color="cyan"))
-    view = Group(head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar))
+    parameters = Text.assemble(("FSRS parameters ", "bold"), parameters_line(stats))
+    view = Group(
+        head, Text(""), mastery, Text(""), forecast, Text(""), calendar_view(stats.calendar), Text(""), parameters
+    )
     return Constrain(view, READING_WIDTH)
 
 

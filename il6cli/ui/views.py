@@ -12,6 +12,8 @@ from ..course.model import Course, Section, Topic
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from ..progress.config import Setting
+    from ..progress.optimize import Optimized
     from ..progress.stats import Stats
 
 
@@ -129,3 +131,47 @@ class StatsView(NamedTuple):
 
     def data(self) -> object:
         return self.stats.to_json()
+
+
+class OptimizeView(NamedTuple):
+    result: Optimized
+
+    def plain(self) -> str:
+        from .plain import optimize_text
+
+        return optimize_text(self.result)
+
+    def rich(self) -> RenderableType:
+        from rich.text import Text
+
+        from .plain import optimize_text
+
+        return Text(optimize_text(self.result).rstrip("\n"))
+
+    def data(self) -> object:
+        r = self.result
+        return {
+            "adopted": r.adopted,
+            "reviews": r.reviews,
+            "parameters": list(r.parameters),
+            "fitted": list(r.fitted),
+            "out_of_sample": {
+                "defaults": {"log_loss": r.default_score.log_loss, "rmse": r.default_score.rmse},
+                "fitted": {"log_loss": r.fitted_score.log_loss, "rmse": r.fitted_score.rmse},
+            },
+        }
+
+
+class ConfigView(NamedTuple):
+    settings: list[tuple[Setting, float]]
+
+    def plain(self) -> str:
+        return "".join(f"{s.name:<12} {value:<6g} {s.help}\n" for s, value in self.settings)
+
+    def rich(self) -> RenderableType:
+        from rich.text import Text
+
+        return Text(self.plain().rstrip("\n"))
+
+    def data(self) -> object:
+        return {s.name: value for s, value in self.settings}
