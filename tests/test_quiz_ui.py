@@ -106,6 +106,8 @@ class ByKey(Scripted):
         if message == "Then:" and len(self.asked) < 2:
             self.asked.append(message)
             return next(c.value for c in choices if c.key == self.after)
+        if message != "Then:" and self.asked:  # the card coming back in its learning step: stop there
+            raise EOFError
         return super().select(message, choices, default)
 
 

@@ -162,7 +162,7 @@ def stats_text(stats: Stats) -> str:
     lines += ["", "Reviews per day, recent weeks"]
     lines += [f"  {day} {count:>4}" for day, count in stats.calendar if count]
     lines.append("")
-    lines.append(f"FSRS parameters: {parameters_line(stats)}")
+    lines.append(_fill(f"FSRS parameters: {parameters_line(stats)}"))
     return "\n".join(line.rstrip() for line in "\n".join(lines).splitlines()) + "\n"
 
 
