@@ -24,7 +24,8 @@ app.add_typer(progress_app, name="progress", short_help="Carry your progress to 
 def progress_export(output: TextOutputOption) -> None:
     """Write your review log, cards and reading progress as JSON, to import on another machine."""
     with boundary():
-        from ..export import atomic_path
+        from ..files import open_text_output
+        from ..progress.backups import protected_paths
         from ..progress.store import Store
         from ..progress.sync import write_export
 
@@ -32,7 +33,7 @@ def progress_export(output: TextOutputOption) -> None:
             if str(output) == "-":
                 write_export(store, now(), sys.stdout)
                 return
-            with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
+            with open_text_output(output, protected=protected_paths(store.path)) as handle:
                 reviews, cards, read = write_export(store, now(), handle)
         sys.stderr.write(
             f"Wrote {output}: {reviews} reviews, {cards} cards, "
