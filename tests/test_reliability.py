@@ -75,3 +75,46 @@ def test_an_export_over_a_private_file_keeps_it_private_and_writes_through_a_fif
     finally:
         os.close(reader)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+# --- 2. backups: checked, pruned, and the hint names a good one ----------------------------------------------
+
+
+def _damage(db: Path) -> None:
+    with sqlite3.connect(db) as connection:  # grow it, so that truncation cuts through data pages
+        connection.executemany("INSERT INTO settings VALUES (?, ?)", [(f"k{i}", "v" * 500) for i in range(400)])
+    connection.close()
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size // 2)
+
+
+def test_backups_are_pruned_to_the_newest_three(home: Path) -> None:
+    _quiz_once(home)
+    for _ in range(5):
+        code, _, err = invoke("reset", *FIX, "--section", "basics", "--yes")
+        assert code == 0, err
+    backups = sorted(home.glob("progress.db.*.bak"))
+    assert len(backups) == 3
+    for backup in backups:
+        connection = sqlite3.connect(backup)
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        connection.close()
+
+
+def test_the_damaged_database_hint_skips_a_broken_newer_backup(home: Path) -> None:
+    _quiz_once(home)
+    code, _, err = invoke("reset", *FIX, "--section", "basics", "--yes")
+    assert code == 0, err
+    (good,) = home.glob("progress.db.*.bak")
+    broken = home / "progress.db.29990101T000000Z.bak"  # newer by its name, and empty: a disk that filled up
+    broken.write_bytes(b"")
+    dangling = home / "progress.db.29990102T000000Z.bak"
+    dangling.symlink_to(home / "gone")
+    gc.collect()
+    _damage(home / "progress.db")
+    code, _, err = invoke("stats", *FIX)
+    assert_one_clear_error(code, err, f"il6 restore '{good}'")
+    assert str(broken) not in err and "cp " not in err
