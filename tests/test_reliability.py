@@ -8,11 +8,12 @@ import gc
 import os
 import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .test_faults import FIX, _quiz_once, assert_one_clear_error, invoke
+from .test_faults import FIX, IL6, _quiz_once, assert_one_clear_error, invoke
 
 # --- 1. writes: no -o over the progress database -------------------------------------------------------------
 
@@ -118,3 +119,83 @@ def test_the_damaged_database_hint_skips_a_broken_newer_backup(home: Path) -> No
     code, _, err = invoke("stats", *FIX)
     assert_one_clear_error(code, err, f"il6 restore '{good}'")
     assert str(broken) not in err and "cp " not in err
+
+
+# --- 3. il6 restore --------------------------------------------------------------------------------------------
+
+
+def _review_count(db: Path) -> int:
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return int(connection.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_restore_without_a_backup_says_so(home: Path) -> None:
+    _quiz_once(home)
+    code, _, err = invoke("restore")
+    assert_one_clear_error(code, err, "no good backup of", "progress.db.<when>.bak")
+
+
+def test_restore_brings_back_the_newest_good_backup_and_can_be_undone(home: Path) -> None:
+    _quiz_once(home)
+    code, _, err = invoke("reset", *FIX, "--yes")
+    assert code == 0, err
+    (backup,) = home.glob("progress.db.*.bak")
+    assert _review_count(home / "progress.db") == 0
+    (home / "progress.db.29990101T000000Z.bak").write_bytes(b"")  # newer, broken: skipped
+    code, _, err = invoke("restore")
+    assert code == 0, err
+    assert f"Restored {home / 'progress.db'} from {backup}" in err
+    assert _review_count(home / "progress.db") == 3
+    undo = err.split("il6 restore '")[1].split("'")[0]
+    code, _, err = invoke("restore", undo)
+    assert code == 0, err
+    assert _review_count(home / "progress.db") == 0
+
+
+def test_restore_refuses_a_broken_backup_and_names_a_good_one(home: Path) -> None:
+    _quiz_once(home)
+    code, _, err = invoke("reset", *FIX, "--yes")
+    (good,) = home.glob("progress.db.*.bak")
+    broken = home / "mine.bak"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+    code, _, err = invoke("restore", str(broken))
+    assert_one_clear_error(code, err, f"cannot restore from {broken}", "nothing was changed", str(good))
+    assert _review_count(home / "progress.db") == 0
+
+
+def test_restore_repairs_a_damaged_database(home: Path) -> None:
+    _quiz_once(home)
+    code, _, err = invoke("reset", *FIX, "--section", "basics", "--yes")
+    assert code == 0, err
+    gc.collect()
+    _damage(home / "progress.db")
+    code, _, err = invoke("restore")
+    assert code == 0, err
+    assert _review_count(home / "progress.db") == 3
+    code, _, err = invoke("stats", *FIX)
+    assert code == 0, err
+
+
+@pytest.mark.slow
+def test_restore_while_a_quiz_is_open_keeps_both_consistent(home: Path) -> None:
+    """The open session sees the restored data and goes on writing into the live file (a `cp` over it left the
+    session writing into an orphaned file, or corrupted the copy through its -wal)."""
+    from .test_faults import answer_one, plain_quiz
+
+    _quiz_once(home)
+    code, _, err = invoke("reset", *FIX, "--yes")
+    assert code == 0, err
+    child = plain_quiz(home, "--seed", "3")
+    answer_one(child)  # the session has the database open, with a -wal beside it
+    assert (home / "progress.db-wal").exists()
+    done = subprocess.run([IL6, "restore"], env={**os.environ, "IL6_HOME": str(home)}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    answer_one(child)
+    child.sendeof()
+    child.expect("Session over")
+    child.wait()
+    assert _review_count(home / "progress.db") == 3 + 1  # the backup's three, and the answer after the restore
