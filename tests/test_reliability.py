@@ -199,3 +199,26 @@ def test_restore_while_a_quiz_is_open_keeps_both_consistent(home: Path) -> None:
     child.expect("Session over")
     child.wait()
     assert _review_count(home / "progress.db") == 3 + 1  # the backup's three, and the answer after the restore
+
+
+# --- 4. the course cache cannot run code ------------------------------------------------------------------------
+
+
+def test_a_planted_pickle_in_the_cache_runs_nothing(course_dir: Path, home: Path, tmp_path: Path) -> None:
+    import pickle
+
+    from il6cli.course.load import load_course
+
+    load_course(course_dir)
+    (slot,) = (home / "cache").iterdir()
+    assert slot.read_bytes().startswith(b"{")  # plain JSON
+    witness = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {witness}",))
+
+    slot.write_bytes(pickle.dumps(Planted()))
+    assert load_course(course_dir).sections[0].id == "basics"
+    assert not witness.exists()
+    assert slot.read_bytes().startswith(b"{")  # rebuilt silently

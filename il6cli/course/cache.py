@@ -3,19 +3,22 @@
 Keyed by a hash of every section file's name and bytes, the engine version and the Python version, so it is
 never stale: any edit to the content (or an upgrade) misses and rebuilds. One file per content folder; a cache
 that cannot be read or written is ignored, never an error.
+
+Stored as plain JSON (`course_json`), never pickle: a cache file planted by someone else can at worst be
+rejected, never run code. A damaged one is a miss, rebuilt silently.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 import tempfile
 from pathlib import Path
 
 from .. import __version__
 from ..paths import cache_dir
+from .course_json import CourseDataError, dumps, loads
 from .model import Course
 
 
@@ -29,23 +32,23 @@ def content_key(files: dict[Path, bytes]) -> str:
 
 def _slot(directory: Path) -> Path:
     where = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir() / f"course-{where}.pickle"
+    return cache_dir() / f"course-{where}.json"
 
 
 def load(directory: Path, key: str) -> Course | None:
     try:
-        stored_key, course = pickle.loads(_slot(directory).read_bytes())
-    except Exception:  # a missing, truncated or foreign cache is simply a miss
+        return loads(_slot(directory).read_bytes(), key)
+    except (OSError, CourseDataError):  # a missing, truncated, foreign or stale cache is simply a miss
         return None
-    return course if stored_key == key and isinstance(course, Course) else None
 
 
 def save(directory: Path, key: str, course: Course) -> None:
     slot = _slot(directory)
     try:
+        blob = dumps(course, key)
         slot.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=slot.parent, prefix=".course-", delete=False) as handle:
-            handle.write(pickle.dumps((key, course), protocol=pickle.HIGHEST_PROTOCOL))
+            handle.write(blob)
         os.replace(handle.name, slot)  # atomic: a reader sees the old cache or the new one, never half
-    except OSError:
-        pass  # a read-only home still works, only slower
+    except (OSError, CourseDataError):
+        pass  # a read-only home (or a course JSON cannot hold) still works, only slower
