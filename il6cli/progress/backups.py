@@ -179,7 +179,14 @@ def _copy_checked(source: sqlite3.Connection, temporary: Path) -> None:
 def _claim(temporary: Path, db_path: Path, label: str) -> Path:
     """Give the checked copy its `.bak` name, never over an existing file: a hard link fails if the name is
     taken (a rename would silently replace it)."""
-    for attempt in range(1, 1000):
+    pattern = _backup_name(db_path)
+    taken = [  # after the highest number this second: a pruned name reused would sort as the oldest
+        int(match[2] or 1)
+        for path in db_path.parent.glob(f"{glob_escape(db_path.name)}.{label}*.bak")
+        if (match := pattern.match(path.name)) and match[1] == label
+    ]
+    first = max(taken, default=0) + 1
+    for attempt in range(first, first + 1000):
         final = db_path.with_name(f"{db_path.name}.{label}{'' if attempt == 1 else f'-{attempt}'}.bak")
         try:
             os.link(temporary, final)
