@@ -98,7 +98,7 @@ def test_backups_are_pruned_to_the_newest_three(home: Path) -> None:
         code, _, err = invoke("reset", *FIX, "--section", "basics", "--yes")
         assert code == 0, err
     backups = sorted(home.glob("progress.db.*.bak"))
-    assert len(backups) == 3
+    assert len(backups) == 3, [path.name for path in backups]
     for backup in backups:
         connection = sqlite3.connect(backup)
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -222,3 +222,53 @@ def test_a_planted_pickle_in_the_cache_runs_nothing(course_dir: Path, home: Path
     assert load_course(course_dir).sections[0].id == "basics"
     assert not witness.exists()
     assert slot.read_bytes().startswith(b"{")  # rebuilt silently
+
+
+# --- 5. terminal safety: content and the database are data ------------------------------------------------------
+
+HOSTILE = {
+    "ESC sequence (YAML escape)": (
+        "title: Basics of the demo subject",
+        'title: "Basics\\e]0;owned\\a of the demo"',
+        "title: contains a control character: ",
+    ),
+    "C1 CSI (raw)": (
+        "title: Basics of the demo subject",
+        "title: Basics\u009b2J of the demo subject",
+        "file: contains a control character: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_control_characters_in_content_are_content_problems_and_never_printed(course_dir: Path, case: str) -> None:
+    old, new, problem = HOSTILE[case]
+    path = course_dir / "01-basics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    code, out, err = invoke("validate", str(course_dir))
+    assert_one_clear_error(code, err, f"{path}:3: {problem}")
+    for args in (["explain", "cytokine"], ["topics"], ["learn", "basics", "--plain"], ["export", "csv", "-o", "-"]):
+        code, out, err = invoke(*args, "--content", str(course_dir))
+        assert code == 1, (args, out, err)
+        assert not any(character in out + err for character in "\x1b\x07\u009b"), (args, out, err)
+
+
+def test_a_planted_cache_with_control_characters_is_rebuilt(course_dir: Path, home: Path) -> None:
+    from il6cli.course.load import load_course
+
+    load_course(course_dir)
+    (slot,) = (home / "cache").iterdir()
+    slot.write_bytes(slot.read_bytes().replace(b"Basics of the demo subject", b"Basics\\u001b[2J", 1))
+    assert load_course(course_dir).sections[0].title == "Basics of the demo subject"
+
+
+def test_a_typed_answer_is_stored_without_control_characters(home: Path) -> None:
+    code, _, err = invoke(
+        "quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n1\ntoci\u009b2J\x1b]0;x\x07lizumab\n"
+    )
+    assert code == 0, err
+    connection = sqlite3.connect(home / "progress.db")
+    answers = [row[0] for row in connection.execute("SELECT answer FROM reviews WHERE answer IS NOT NULL")]
+    connection.close()
+    assert any(answer.startswith("toci") and answer.endswith("lizumab") for answer in answers)
+    assert not any(character in "".join(answers) for character in "\x1b\x07\u009b")

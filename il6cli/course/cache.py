@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,11 @@ from .. import __version__
 from ..paths import cache_dir
 from .course_json import CourseDataError, dumps, loads
 from .model import Course
+
+# A control character as `json.dumps` writes it: C0 (but \t and \n) as an escape after an odd number of
+# backslashes (an even number is a literal backslash), DEL and C1 raw in UTF-8, or C1 as \u008X/\u009X in the
+# ASCII fallback.
+_CONTROLS = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00[0189]|[rbf])|\x7f|\xc2[\x80-\x9f]")
 
 
 def content_key(files: dict[Path, bytes]) -> str:
@@ -37,7 +43,10 @@ def _slot(directory: Path) -> Path:
 
 def load(directory: Path, key: str) -> Course | None:
     try:
-        return loads(_slot(directory).read_bytes(), key)
+        blob = _slot(directory).read_bytes()
+        if _CONTROLS.search(blob):  # parsed content never holds them (the validator refuses them): planted
+            return None
+        return loads(blob, key)
     except (OSError, CourseDataError):  # a missing, truncated, foreign or stale cache is simply a miss
         return None
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
+from ..safe_text import find_controls, line_of
 from . import questions
 from .format import (
     FORMAT_VERSION,
@@ -103,6 +104,13 @@ def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Pro
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         return "", None, [Problem(name, line, "file", "is not UTF-8 text (save it as UTF-8)")]
+    raw_controls = [
+        Problem(name, line_of(text, offset), "file", f"contains a control character: {what}; remove it")
+        for offset, what in find_controls(text)
+        if text[offset : offset + 2] != "\r\n"  # a Windows line end is fine
+    ]
+    if raw_controls:  # YAML refuses most of them with a position, not a line; say where each is
+        return text, None, raw_controls
     try:
         document = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
@@ -194,6 +202,8 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Field], at: Path
 
 def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
     expected = TYPE_NAMES.get(spec.kind, "")
+    if isinstance(value, str) and (controls := find_controls(value)):
+        return [(at, _controls_message(value, controls))]
     if spec.kind == "any":
         if isinstance(value, (list, dict)):
             return [(at, f"must be text or true/false, found {describe(value)}")]
@@ -247,6 +257,14 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
                 found += _check_fields(item, spec.fields or {}, (*at, key))
         return found
     raise AssertionError(f"unknown field kind {spec.kind}")  # a bug in SECTION_FIELDS, not in content
+
+
+def _controls_message(value: str, controls: list[tuple[int, str]]) -> str:
+    """A terminal would obey these (clear the screen, retitle the window, forge a link): content is data."""
+    offset, what = controls[0]
+    where = f" (line {line_of(value, offset)} of the text)" if "\n" in value[:offset] else ""
+    more = f", and {len(controls) - 1} more" if len(controls) > 1 else ""
+    return f"contains a control character: {what}{where}{more}; remove it"
 
 
 def _as_date(value: Any) -> str | None:

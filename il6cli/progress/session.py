@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
+from ..safe_text import clean
 from .days import day_start, iso, study_day
 from .scheduler import (
     Grade,
@@ -186,7 +187,7 @@ class Session:
             section_id=question.section_id,
             rating=int(grade),
             correct=correct,
-            answer=None if given is None else given[:MAX_ANSWER_CHARS],
+            answer=None if given is None else clean(given)[:MAX_ANSWER_CHARS],  # data, never terminal codes
             reviewed_at=iso(now),
             duration_ms=duration_ms,
             cram=self.settings.cram,
