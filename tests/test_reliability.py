@@ -9,11 +9,13 @@ import os
 import sqlite3
 import stat
 import subprocess
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .test_faults import FIX, IL6, _quiz_once, assert_one_clear_error, invoke
+from .test_faults import FIX, IL6, T0, _quiz_once, assert_one_clear_error, invoke
 
 # --- 1. writes: no -o over the progress database -------------------------------------------------------------
 
@@ -272,3 +274,68 @@ def test_a_typed_answer_is_stored_without_control_characters(home: Path) -> None
     connection.close()
     assert any(answer.startswith("toci") and answer.endswith("lizumab") for answer in answers)
     assert not any(character in "".join(answers) for character in "\x1b\x07\u009b")
+
+
+# --- 6. undo and re-grade only touch a card nobody has reviewed since -------------------------------------------
+
+
+def _two_sessions(db: Path) -> tuple[Any, Any, Any]:
+    import random
+
+    from il6cli.course.load import load_course
+    from il6cli.progress.session import Session, Settings
+    from il6cli.progress.store import Store
+
+    from .conftest import FIXTURE_COURSE
+
+    course = load_course(FIXTURE_COURSE)
+    first, second = Store.open(db), Store.open(db)
+    return (
+        course,
+        Session(course, first, Settings(), random.Random(1)),
+        Session(course, second, Settings(), random.Random(1)),
+    )
+
+
+def _card(db: Path, question_id: str) -> tuple[Any, ...] | None:
+    connection = sqlite3.connect(db)
+    try:
+        row = connection.execute("SELECT reps, due FROM cards WHERE question_id = ?", (question_id,)).fetchone()
+        return tuple(row) if row else None
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("action", ["undo", "regrade"])
+def test_an_answer_reviewed_since_in_another_session_is_not_taken_back(tmp_path: Path, action: str) -> None:
+    from il6cli.progress.scheduler import Grade
+    from il6cli.progress.session import ReviewedSince
+
+    db = tmp_path / "progress.db"
+    course, a, b = _two_sessions(db)
+    question = course.questions[0]
+    a.record(question, Grade.GOOD, True, "x", T0, 1000)
+    b.record(question, Grade.GOOD, True, "x", T0 + timedelta(days=3), 1000)
+    after_b = _card(db, question.id)
+    with pytest.raises(ReviewedSince):
+        if action == "undo":
+            a.undo()
+        else:
+            a.regrade_last(Grade.EASY, T0)
+    assert _card(db, question.id) == after_b == (2, after_b[1] if after_b else None)
+    assert _review_count(db) == 2
+    assert b.undo() == question  # the latest answer can still be taken back by its own session
+    assert _review_count(db) == 1 and _card(db, question.id) is not None
+
+
+def test_undo_and_regrade_still_work_when_nobody_interfered(tmp_path: Path) -> None:
+    from il6cli.progress.scheduler import Grade
+
+    db = tmp_path / "progress.db"
+    course, a, _ = _two_sessions(db)
+    question = course.questions[0]
+    a.record(question, Grade.GOOD, True, "x", T0, 1000)
+    assert a.regrade_last(Grade.EASY, T0) is not None
+    assert _review_count(db) == 1
+    assert a.undo() == question
+    assert _review_count(db) == 0 and _card(db, question.id) is None

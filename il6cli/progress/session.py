@@ -65,6 +65,15 @@ class Answered(NamedTuple):
     due: str | None
     given: str | None
     duration_ms: int | None
+    card_after: CardRow | None = None  # what this answer wrote: undo checks that the card still holds it
+
+
+class ReviewedSince(Exception):
+    """The answer cannot be taken back: another session has reviewed that question since."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__("another session has reviewed this question since; your answer stands as given")
+        self.question = question
 
 
 def by_type_in_turn(questions: Sequence[Question]) -> list[Question]:
@@ -163,7 +172,7 @@ class Session:
             review_row = review_row._replace(overruled=overruled)
             review_id = self.store.add_review(review_row, after)
         answered = Answered(
-            question, self.position, review_id, before, correct, after.due if after else None, given, duration_ms
+            question, self.position, review_id, before, correct, after.due if after else None, given, duration_ms, after
         )
         self.history.append(answered)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
@@ -227,7 +236,8 @@ class Session:
         return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms)
 
     def regrade_last(self, grade: Grade, now: datetime) -> Answered | None:
-        """Replace the last answer's rating (the user marked a right answer Easy or Hard)."""
+        """Replace the last answer's rating (the user marked a right answer Easy or Hard), in one transaction;
+        `ReviewedSince` (and nothing changed) when another session has reviewed that question since."""
         if not self.history:
             return None
         last = self.history[-1]
@@ -254,11 +264,14 @@ class Session:
         return answered
 
     def undo(self) -> Question | None:
-        """Take back the last answer: remove its review and restore the card; return the question to re-ask."""
+        """Take back the last answer: remove its review and restore the card; return the question to re-ask.
+        `ReviewedSince` (and nothing changed) when another session has reviewed that question since."""
         if not self.history:
             return None
-        last = self.history.pop()
-        self.store.undo_review(last.review_id, last.card_before)
+        last = self.history[-1]
+        if not self.store.undo_review(last.review_id, last.card_before, last.card_after, checked=True):
+            raise ReviewedSince(last.question)
+        self.history.pop()
         if last.question in self.leeches:
             self.leeches.remove(last.question)
         self.position = last.position

@@ -21,7 +21,7 @@ from ..course.model import Question
 from ..course.questions import Asking, kind_of
 from ..progress.days import parse_iso
 from ..progress.scheduler import Grade
-from ..progress.session import LEECH_FAILURES, Answered, Session, Summary
+from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
 from . import keys
 from .prompts import Choice, Prompter
 from .prose import prose
@@ -177,7 +177,12 @@ class QuizRunner:
                 if outcome is Control.QUIT:
                     break
                 if outcome is Control.UNDO:
-                    if self.session.undo() is None:
+                    try:
+                        undone = self.session.undo()
+                    except ReviewedSince as refused:
+                        self.console.print(f"[yellow]Not undone:[/yellow] {refused}.")
+                        continue
+                    if undone is None:
                         self.console.print("Nothing to undo yet.")
                     else:
                         self.console.print("[yellow]Undone.[/yellow] Here is that question again.")
@@ -296,7 +301,11 @@ class QuizRunner:
             self.overrule()
             return None
         if isinstance(picked, Grade):
-            answered = self.session.regrade_last(picked, self.clock())
+            try:
+                answered = self.session.regrade_last(picked, self.clock())
+            except ReviewedSince as refused:
+                self.console.print(f"[yellow]Not re-graded:[/yellow] {refused}.")
+                return None
             if answered is not None and answered.due:
                 self.console.print(
                     f"[dim]Marked {picked.name.lower()}: next review "
