@@ -339,3 +339,70 @@ def test_undo_and_regrade_still_work_when_nobody_interfered(tmp_path: Path) -> N
     assert _review_count(db) == 1
     assert a.undo() == question
     assert _review_count(db) == 0 and _card(db, question.id) is None
+
+
+# --- 7. dates ------------------------------------------------------------------------------------------------------
+
+
+def test_a_session_with_the_clock_a_year_ahead_does_not_use_up_todays_new_questions(tmp_path: Path) -> None:
+    import random
+
+    from il6cli.course.load import load_course
+    from il6cli.progress.scheduler import Grade
+    from il6cli.progress.session import Session, Settings
+    from il6cli.progress.store import Store
+
+    from .conftest import FIXTURE_COURSE
+
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(tmp_path / "progress.db") as store:
+        ahead = Session(course, store, Settings(new_per_day=2), random.Random(1))
+        for question in ahead.plan(T0 + timedelta(days=365))[:2]:
+            ahead.record(question, Grade.GOOD, True, "x", T0 + timedelta(days=365), 1000)
+        right = Session(course, store, Settings(new_per_day=2), random.Random(1))
+        fresh = [question for question in right.plan(T0) if right.is_new(question)]
+        assert len(fresh) == 2
+
+
+def _exported_with(home: Path, field: str, value: str) -> Path:
+    import json
+
+    _quiz_once(home)
+    target = home.parent / "progress.json"
+    code, _, err = invoke("progress", "export", "-o", str(target))
+    assert code == 0, err
+    data = json.loads(target.read_text())
+    section, key = field.split(".")
+    data[section][1][key] = value
+    target.write_text(json.dumps(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("reviews.reviewed_at", "9999-12-31T23:00:00+00:00"),
+        ("reviews.reviewed_at", "9999-12-31T23:00:00-05:00"),
+        ("reviews.reviewed_at", "0001-01-01T00:00:00+05:00"),
+        ("reviews.reviewed_at", "1999-12-31T23:59:59+00:00"),
+        ("cards.last_review", "9999-12-31T23:00:00+00:00"),
+    ],
+)
+def test_import_rejects_times_outside_a_sane_window_naming_the_entry(home: Path, field: str, value: str) -> None:
+    source = _exported_with(home, field, value)
+    before = _review_count(home / "progress.db")
+    code, _, err = invoke("progress", "import", str(source))
+    assert_one_clear_error(code, err, f"{field.replace('.', '[1].')}: is {value}, outside", "nothing was imported")
+    assert _review_count(home / "progress.db") == before
+
+
+def test_a_damaged_card_value_or_a_far_future_date_does_not_break_the_quiz(home: Path) -> None:
+    _quiz_once(home)
+    gc.collect()
+    connection = sqlite3.connect(home / "progress.db")
+    with connection:
+        connection.execute("UPDATE cards SET fsrs = '{}', due = '2000-01-01T00:00:00.000000Z'")
+    connection.close()
+    code, _, err = invoke("quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n1\ntocilizumab\n")
+    assert code == 0, err
+    assert _review_count(home / "progress.db") == 6

@@ -56,9 +56,12 @@ def progress_import(
         from ..progress import sync
         from ..progress.store import Store
 
-        incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
+        moment = now()
+        incoming = (
+            sync.parse_text(sys.stdin.read(), "stdin", moment) if str(file) == "-" else sync.read_file(file, moment)
+        )
         with Store.open() as store:
-            backup = store.backup(now())
+            backup = store.backup(moment)
             merged = sync.merge(store, incoming, kept_retention(store), local_tz())
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 

@@ -48,10 +48,15 @@ class CardQueries(Database):
             ).fetchall()
         return [CardRow(*row) for row in rows]
 
-    def introduced_since(self, moment: datetime) -> int:
+    def introduced_since(self, moment: datetime, until: datetime | None = None) -> int:
+        """Cards introduced at `moment` or later (and before `until`: a card stamped in the future by a clock
+        that was wrong then is not one of today's)."""
+        end = iso(until) if until is not None else "9999"
         with translated(self.path):
             return int(
-                self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?", (iso(moment),)).fetchone()[0]
+                self.db.execute(
+                    "SELECT count(*) FROM cards WHERE introduced_at >= ? AND introduced_at < ?", (iso(moment), end)
+                ).fetchone()[0]
             )
 
     def all_cards(self) -> list[CardRow]:

@@ -68,7 +68,14 @@ def new_card(question_id: str, now: datetime) -> fsrs.Card:
 
 
 def review(scheduler: fsrs.Scheduler, card: fsrs.Card, grade: Grade, now: datetime) -> fsrs.Card:
-    updated, _log = scheduler.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
+    """The card after this review. A card whose stored dates the calendar cannot carry forward (a far-future
+    `last_review` from a wrong clock or an old import) is reviewed as a new one instead of failing every quiz."""
+    try:
+        updated, _log = scheduler.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
+    except (OverflowError, ValueError):
+        updated, _log = scheduler.review_card(
+            fsrs.Card(card_id=card.card_id, due=now), fsrs.Rating(int(grade)), review_datetime=now
+        )
     return updated
 
 
@@ -78,6 +85,18 @@ def card_to_json(card: fsrs.Card) -> str:
 
 def card_from_json(text: str) -> fsrs.Card:
     return fsrs.Card.from_dict(json.loads(text))
+
+
+def stored_card(question_id: str, text: str, now: datetime) -> fsrs.Card:
+    """The card stored as `text`, or a new one when the stored value is damaged (`{}`, not JSON, a bad date):
+    the review log keeps the history, and one answer should not fail because a cell was edited by hand."""
+    try:
+        card = card_from_json(text)
+        if not isinstance(card.due, datetime) or card.due.tzinfo is None:
+            raise ValueError("no usable due date")
+        return card
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        return new_card(question_id, now)
 
 
 def replay(question_id: str, reviews: list[tuple[datetime, Grade]], scheduler: fsrs.Scheduler) -> fsrs.Card:

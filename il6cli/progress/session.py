@@ -17,12 +17,12 @@ from ..safe_text import clean
 from .days import day_start, iso, study_day
 from .scheduler import (
     Grade,
-    card_from_json,
     card_to_json,
     make_scheduler,
     new_card,
     rating_for,
     review,
+    stored_card,
 )
 from .store import CardRow, ReviewRow, Store
 
@@ -125,7 +125,9 @@ class Session:
         due = [by_id[c.question_id] for c in self.store.due_cards(now) if c.question_id in by_id]
         due = due[: self.settings.limit]
         room = self.settings.limit - len(due)
-        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(day_start(now, self.tz)))
+        today = day_start(now, self.tz)
+        tomorrow = day_start(today + timedelta(hours=25), self.tz)  # a study day lasts 23 to 25 hours
+        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(today, tomorrow))
         known = self.store.known_question_ids()
         read = self.store.read_sections()
         fresh = by_type_in_turn([q for q in scope if q.id not in known])
@@ -190,7 +192,7 @@ class Session:
         before: CardRow | None,
     ) -> tuple[ReviewRow, CardRow | None]:
         """The review to log and the card after it (None when cramming: the schedule does not move)."""
-        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        card = stored_card(question.id, before.fsrs, now) if before else new_card(question.id, now)
         review_row = ReviewRow(
             question_id=question.id,
             section_id=question.section_id,
