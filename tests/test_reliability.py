@@ -406,3 +406,47 @@ def test_a_damaged_card_value_or_a_far_future_date_does_not_break_the_quiz(home:
     code, _, err = invoke("quiz", *FIX, "--section", "signaling", "--seed", "1", stdin="t\n1\ntocilizumab\n")
     assert code == 0, err
     assert _review_count(home / "progress.db") == 6
+
+
+# --- 8. hangs and tracebacks ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_section_file_that_is_not_a_regular_file_is_refused_without_reading(course_dir: Path, kind: str) -> None:
+    path = course_dir / "03-odd.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    done = subprocess.run(
+        [IL6, "validate", str(course_dir)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:1: file: is a pipe, device or socket, not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_content_pointing_at_a_file_says_so(course_dir: Path) -> None:
+    code, _, err = invoke("topics", "--content", str(course_dir / "01-basics.yaml"))
+    assert_one_clear_error(code, err, "is a file, not a folder")
+
+
+def test_duplicate_keys_and_huge_numbers_in_content_are_problems_with_lines(course_dir: Path) -> None:
+    path = course_dir / "01-basics.yaml"
+    path.write_text(path.read_text().replace("number: 1\n", "number: 1\nid: again\n", 1))
+    other = course_dir / "03-huge.yaml"
+    other.write_text("id: huge\ntitle: Huge\nnumber: " + "9" * 5000 + "\n")
+    code, _, err = invoke("validate", str(course_dir))
+    assert_one_clear_error(code, err, f"{path}:3: id: is given twice", f"{other}:3: yaml: a number is too long")
+
+
+def test_a_choice_with_a_trailing_space_can_be_answered_right(course_dir: Path, home: Path) -> None:
+    path = course_dir / "01-basics.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("choices: [Alpha receptor, Beta chain", "choices: ['Alpha receptor  ', Beta chain", 1))
+    code, _, err = invoke("validate", str(course_dir))
+    assert code == 0, err
+    from il6cli.course.load import load_course
+
+    question = next(q for q in load_course(course_dir).questions if q.id == "basics-01")
+    assert question.answer in question.choices
