@@ -450,3 +450,64 @@ def test_a_choice_with_a_trailing_space_can_be_answered_right(course_dir: Path, 
 
     question = next(q for q in load_course(course_dir).questions if q.id == "basics-01")
     assert question.answer in question.choices
+
+
+def _il6(args: list[str], home: Path, stdin: bytes = b"", shell_suffix: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the real il6 through a shell, for redirections a test cannot make otherwise (`>&-`, `> /dev/full`)."""
+    import shlex
+
+    command = " ".join(shlex.quote(part) for part in [IL6, *args]) + shell_suffix
+    env = {**os.environ, "IL6_HOME": str(home)}
+    done = subprocess.run(["sh", "-c", command], input=stdin, capture_output=True, env=env, timeout=60)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("line", ["\u00b2", "9" * 5000, "\xff"], ids=["superscript two", "5000 digits", "not utf-8"])
+def test_piped_answers_that_are_not_numbers_are_asked_again(home: Path, line: str) -> None:
+    data = line.encode("latin-1") if line == "\xff" else line.encode()
+    done = _il6(["quiz", *FIX, "--section", "basics", "--seed", "1"], home, stdin=data + b"\n1\n")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Session over" in done.stdout + done.stderr
+    assert _review_count(home / "progress.db") == 1
+
+
+@pytest.mark.slow
+def test_a_typed_answer_with_bytes_that_are_not_utf8_is_stored(home: Path) -> None:
+    done = _il6(["quiz", *FIX, "--section", "signaling", "--seed", "1"], home, stdin=b"t\n1\ntoci\xffz\n")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert _review_count(home / "progress.db") == 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args, suffix, code, message",
+    [
+        (["topics", *FIX], " >&-", 0, ""),
+        (["topics", *FIX], " 2>&-", 0, ""),
+        (["quiz", *FIX], " <&-", 0, "Session over"),
+        (["topics", *FIX], " > /dev/full", 1, "Error: cannot write the output: No space left on device"),
+    ],
+    ids=["stdout closed", "stderr closed", "stdin closed", "stdout full"],
+)
+def test_closed_or_full_standard_streams(home: Path, args: list[str], suffix: str, code: int, message: str) -> None:
+    if suffix == " > /dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    done = _il6(args, home, shell_suffix=suffix)
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and message in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_an_ascii_output_encoding_shows_what_it_can(home: Path, course_dir: Path) -> None:
+    path = course_dir / "01-basics.yaml"
+    path.write_text(path.read_text().replace("title: Basics of the demo subject", "title: Basics of \u03b1 and \u2192"))
+    env = {**os.environ, "IL6_HOME": str(home), "PYTHONIOENCODING": "ascii"}
+    for args in (
+        ["topics", "--content", str(course_dir)],
+        ["learn", "basics", "--plain", "--content", str(course_dir)],
+    ):
+        done = subprocess.run([IL6, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr

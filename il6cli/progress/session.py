@@ -56,6 +56,11 @@ def mix(questions: Sequence[Question]) -> list[Question]:
     return ordered
 
 
+def _storable(given: str) -> str:
+    """A typed answer as data: no terminal controls, no lone surrogates (bytes that were not UTF-8), bounded."""
+    return clean(given).encode("utf-8", "replace").decode("utf-8")[:MAX_ANSWER_CHARS]
+
+
 class Answered(NamedTuple):
     question: Question
     position: int  # where in the queue it was asked, so that an undo asks it again there
@@ -198,7 +203,7 @@ class Session:
             section_id=question.section_id,
             rating=int(grade),
             correct=correct,
-            answer=None if given is None else clean(given)[:MAX_ANSWER_CHARS],  # data, never terminal codes
+            answer=None if given is None else _storable(given),
             reviewed_at=iso(now),
             duration_ms=duration_ms,
             cram=self.settings.cram,

@@ -99,10 +99,10 @@ class PlainAnswers:
         self.console.print("\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1)), markup=False)
         line = self._line(
             f"Answer 1-{len(choices)}:",
-            lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
+            lambda s: keys.read_number(s, len(choices)) is not None,
             f"type a number from 1 to {len(choices)} (or {keys.UNDO} to undo)",
         )
-        return line if isinstance(line, Control) else choices[int(line) - 1]
+        return line if isinstance(line, Control) else choices[(keys.read_number(line, len(choices)) or 1) - 1]
 
     def true_false(self) -> bool | Control:
         line = self._line(
