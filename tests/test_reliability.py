@@ -511,3 +511,35 @@ def test_an_ascii_output_encoding_shows_what_it_can(home: Path, course_dir: Path
         done = subprocess.run([IL6, *args], capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pager", ['"unbalanced', "false", "no-such-pager-here"])
+def test_a_pager_that_cannot_run_or_fails_still_shows_the_section(home: Path, pager: str) -> None:
+    import pexpect
+
+    from .test_terminal import choose, finish
+
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": pager}
+    child = pexpect.spawn(IL6, ["learn", "basics", *FIX], env=env, encoding="utf-8", timeout=30, dimensions=(12, 100))
+    child.expect("Basics of the demo subject")
+    child.expect("A second paragraph")  # the section itself, printed here since the pager showed nothing
+    child.expect("Where next")
+    choose(child, "q")
+    assert finish(child) == 0
+    assert "Traceback" not in (child.before or "")
+
+
+@pytest.mark.slow
+def test_a_time_zone_no_clock_has_falls_back_to_utc(home: Path) -> None:
+    env_done = subprocess.run(
+        [IL6, "stats", *FIX], capture_output=True, text=True, env={**os.environ, "IL6_HOME": str(home), "TZ": "UTC+25"}
+    )
+    assert env_done.returncode == 0, env_done.stderr
+    assert "Traceback" not in env_done.stderr and "time zone" in env_done.stderr
+
+
+def test_a_progress_database_that_is_a_folder_says_so(home: Path) -> None:
+    (home / "progress.db").mkdir(parents=True)
+    code, _, err = invoke("stats", *FIX)
+    assert_one_clear_error(code, err, "progress database", "is a folder")

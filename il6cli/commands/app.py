@@ -172,9 +172,13 @@ def interactive() -> bool:
 
 def local_tz() -> Any:
     """The user's time zone, which decides where a study day starts (see progress/days.py)."""
-    from datetime import datetime
+    from datetime import datetime, timezone
 
-    return datetime.now().astimezone().tzinfo
+    try:
+        return datetime.now().astimezone().tzinfo
+    except (ValueError, OverflowError):  # TZ=UTC+25: an offset no clock has; the day then follows UTC
+        sys.stderr.write("Warning: the time zone (TZ) is not a valid one; study days follow UTC.\n")
+        return timezone.utc
 
 
 def now() -> Any:

@@ -42,6 +42,10 @@ class Database:
                 f"cannot create the data folder {path.parent}: {error.strerror}",
                 hint="set IL6_HOME to a folder you can write to",
             ) from None
+        if path.is_dir():
+            raise StoreError(
+                f"the progress database {path} is a folder", hint="move the folder away, or set IL6_HOME elsewhere"
+            )
         with translated(path):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         store = cls(path, connection)
