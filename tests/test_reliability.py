@@ -543,3 +543,22 @@ def test_a_progress_database_that_is_a_folder_says_so(home: Path) -> None:
     (home / "progress.db").mkdir(parents=True)
     code, _, err = invoke("stats", *FIX)
     assert_one_clear_error(code, err, "progress database", "is a folder")
+
+
+def test_an_import_counts_a_repeated_entry_once(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    _quiz_once(home)
+    source = tmp_path / "progress.json"
+    code, _, err = invoke("progress", "export", "-o", str(source))
+    assert code == 0, err
+    data = json.loads(source.read_text())
+    data["reviews"].append(dict(data["reviews"][0]))
+    source.write_text(json.dumps(data))
+    other = tmp_path / "other"
+    monkeypatch.setenv("IL6_HOME", str(other))  # another machine
+    code, _, err = invoke("progress", "import", str(source))
+    assert code == 0, err
+    assert "Imported 3 reviews (0 were already here)" in err
+    assert "repeats 1" in err
+    assert _review_count(other / "progress.db") == 3

@@ -68,7 +68,8 @@ def progress_import(
 
 def _merged_message(merged: Merged) -> str:
     if not merged.reviews_added and not merged.sections_read:
-        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here."
+        repeated = f" (the file repeats {merged.repeated_in_file})" if merged.repeated_in_file else ""
+        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here{repeated}."
     parts = [f"Imported {merged.reviews_added} reviews ({merged.reviews_already_here} were already here)."]
     if merged.cards_taken or merged.cards_replayed:
         parts.append(
@@ -77,4 +78,6 @@ def _merged_message(merged: Merged) -> str:
         )
     if merged.sections_read:
         parts.append(f"Sections newly marked read: {merged.sections_read}.")
+    if merged.repeated_in_file:
+        parts.append(f"The file repeats {merged.repeated_in_file} of its entries; each was counted once.")
     return " ".join(parts)

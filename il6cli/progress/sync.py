@@ -53,6 +53,7 @@ class Merged:
     cards_taken: int
     cards_replayed: int
     sections_read: int
+    repeated_in_file: int = 0  # entries the file gives more than once, counted once
 
 
 # --- export ----------------------------------------------------------------------------------------------
@@ -348,10 +349,11 @@ def merge(store: Store, incoming: Progress, retention: float, tz: tzinfo = timez
         store.merge_reading(incoming.reading)
     return Merged(
         reviews_added=counts["added"],
-        reviews_already_here=len(incoming.reviews) - counts["added"],
+        reviews_already_here=len(in_file) - counts["added"],
         cards_taken=counts["taken"],
         cards_replayed=counts["replayed"],
         sections_read=len({s for s, _, _ in incoming.reading} - known_reading),
+        repeated_in_file=len(incoming.reviews) - len(in_file),
     )
 
 
