@@ -562,3 +562,20 @@ def test_an_import_counts_a_repeated_entry_once(home: Path, tmp_path: Path, monk
     assert "Imported 3 reviews (0 were already here)" in err
     assert "repeats 1" in err
     assert _review_count(other / "progress.db") == 3
+
+
+def test_an_overrule_after_another_session_reviewed_the_question_changes_nothing(tmp_path: Path) -> None:
+    from il6cli.course.questions import Asking, kind_of
+    from il6cli.progress.scheduler import Grade
+    from il6cli.progress.session import ReviewedSince
+
+    db = tmp_path / "progress.db"
+    course, a, b = _two_sessions(db)
+    question = next(q for q in course.questions if kind_of(q).asking is Asking.TYPED)
+    a.record(question, Grade.AGAIN, False, "wrong", T0, 1000)
+    b.record(question, Grade.GOOD, True, "right", T0 + timedelta(hours=1), 1000)
+    after_b = _card(db, question.id)
+    with pytest.raises(ReviewedSince):
+        a.overrule_last(T0 + timedelta(hours=2))
+    assert _card(db, question.id) == after_b
+    assert _review_count(db) == 2

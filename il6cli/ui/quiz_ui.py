@@ -317,7 +317,11 @@ class QuizRunner:
     def overrule(self) -> None:
         history = self.session.history
         dont_know = bool(history) and history[-1].given == keys.DONT_KNOW
-        answered = None if dont_know else self.session.overrule_last(self.clock())
+        try:
+            answered = None if dont_know else self.session.overrule_last(self.clock())
+        except ReviewedSince as refused:
+            self.console.print(f"[yellow]Not changed:[/yellow] {refused}.")
+            return
         if answered is None:
             self.console.print("Nothing to overrule: only the last answer, typed and marked wrong, can be.")
             return
