@@ -183,7 +183,7 @@ def restore(
         ),
     ] = None,
 ) -> None:
-    """Bring back a backup of your progress; what it replaces is backed up first, so this can be undone."""
+    """Bring back a backup of your progress (undoable)."""
     with boundary():
         from ..paths import default_db_path
         from ..progress import backups
