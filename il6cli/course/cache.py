@@ -26,6 +26,7 @@ from .model import Course
 # backslashes (an even number is a literal backslash), DEL and C1 raw in UTF-8, or C1 as \u008X/\u009X in the
 # ASCII fallback.
 _CONTROLS = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00[0189]|[rbf])|\x7f|\xc2[\x80-\x9f]")
+_MAYBE_CONTROLS = re.compile(rb"\\(?:u00[0189]|[rbf])|\x7f|\xc2[\x80-\x9f]")  # may be a literal backslash
 
 
 def content_key(files: dict[Path, bytes]) -> str:
@@ -44,7 +45,9 @@ def _slot(directory: Path) -> Path:
 def load(directory: Path, key: str) -> Course | None:
     try:
         blob = _slot(directory).read_bytes()
-        if _CONTROLS.search(blob):  # parsed content never holds them (the validator refuses them): planted
+        # Parsed content never holds controls (the validator refuses them): these were planted. The quick scan
+        # first (0.03 ms; the exact one, which tells an escape from a literal backslash, takes 40 ms).
+        if _MAYBE_CONTROLS.search(blob) and _CONTROLS.search(blob):
             return None
         return loads(blob, key)
     except (OSError, CourseDataError):  # a missing, truncated, foreign or stale cache is simply a miss
