@@ -149,7 +149,7 @@ def test_the_cache_is_never_stale(course_dir: Path) -> None:
 
 def test_a_corrupt_cache_is_ignored(course_dir: Path, home: Path) -> None:
     load_course(course_dir)
-    (slot,) = (home / "cache").glob("course-*.pickle")
+    (slot,) = (home / "cache").glob("course-*.json")
     slot.write_bytes(b"garbage")
     assert load_course(course_dir).sections[0].id == "basics"
     assert slot.read_bytes() != b"garbage"  # rebuilt

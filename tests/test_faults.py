@@ -211,7 +211,7 @@ def test_a_truncated_database_points_to_the_backup(home: Path) -> None:
         handle.truncate(size // 2)
     before = db.read_bytes()
     code, _, err = invoke("quiz", *FIX, stdin="1\n")
-    assert_one_clear_error(code, err, f"progress database {db}", f"cp '{backup}' '{db}'")
+    assert_one_clear_error(code, err, f"progress database {db}", f"il6 restore '{backup}'")
     assert db.read_bytes() == before
 
 

@@ -143,17 +143,18 @@ def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) 
 
 
 def test_a_damaged_database_names_the_newest_backup_by_time_not_by_name(tmp_path: Path) -> None:
-    import os
 
     from il6cli.progress.database import _restore_hint
 
     path = tmp_path / "p.db"
     assert _restore_hint(path) == f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"
-    older, newer = tmp_path / "p.db.z-older.bak", tmp_path / "p.db.a-newer.bak"
-    for age, backup in ((200, older), (100, newer)):
-        backup.write_bytes(b"")
-        os.utime(backup, (NOW.timestamp() - age, NOW.timestamp() - age))
-    assert _restore_hint(path) == f"it was left untouched; to restore the newest backup: cp '{newer}' '{path}'"
+    with Store.open(path) as store:  # two good backups, taken a day apart, and an empty file named newest
+        older = store.backup(NOW - timedelta(days=1))
+        newer = store.backup(NOW)
+    empty = tmp_path / "p.db.99991231T000000Z.bak"
+    empty.write_bytes(b"")
+    assert _restore_hint(path) == f"it was left untouched; to restore the newest good backup: il6 restore '{newer}'"
+    assert older != newer and older.exists()
 
 
 def _open_when_all_are_ready(path: str, start: Any) -> None:

@@ -134,9 +134,11 @@ def within(minimum: float, maximum: float | None = None) -> Any:
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_ERROR) -> NoReturn:
-    sys.stderr.write(f"Error: {message}\n")
+    from ..safe_text import clean  # a message may quote content, a file name or a typed argument: data
+
+    sys.stderr.write(f"Error: {clean(message)}\n")
     if hint:
-        sys.stderr.write(f"  {hint}\n")
+        sys.stderr.write(f"  {clean(hint)}\n")
     raise typer.Exit(code)
 
 
@@ -146,8 +148,10 @@ def boundary() -> Iterator[None]:
     try:
         yield
     except ContentError as error:
+        from ..safe_text import clean
+
         for problem in error.problems:
-            sys.stderr.write(f"{problem}\n")
+            sys.stderr.write(f"{clean(str(problem))}\n")
         fail(error.message, "fix the lines above; `il6 validate DIR` checks a folder")
     except Il6Error as error:
         fail(error.message, error.hint)
@@ -168,9 +172,13 @@ def interactive() -> bool:
 
 def local_tz() -> Any:
     """The user's time zone, which decides where a study day starts (see progress/days.py)."""
-    from datetime import datetime
+    from datetime import datetime, timezone
 
-    return datetime.now().astimezone().tzinfo
+    try:
+        return datetime.now().astimezone().tzinfo
+    except (ValueError, OverflowError):  # TZ=UTC+25: an offset no clock has; the day then follows UTC
+        sys.stderr.write("Warning: the time zone (TZ) is not a valid one; study days follow UTC.\n")
+        return timezone.utc
 
 
 def now() -> Any:

@@ -26,14 +26,23 @@ TitleOption = Annotated[
 ]
 
 
+def protected_files() -> list[Path]:
+    """What no `-o` may write over: the progress database, its journals and its backups."""
+    from ..paths import default_db_path
+    from ..progress.backups import protected_paths
+
+    return protected_paths(default_db_path())
+
+
 def write_output(output: Path, text: str) -> bool:
-    """Write `text` to the file (atomically) or, for `-`, to stdout. True when a file was written."""
+    """Write `text` to the file (atomically for a regular file, straight through to a device or pipe; never
+    over the progress database) or, for `-`, to stdout. True when a file was written."""
     if str(output) == "-":
         sys.stdout.write(text)
         return False
-    from ..export import write_text
+    from ..files import write_output as write_file
 
-    write_text(output, text)
+    write_file(output, text, protected=protected_files())
     return True
 
 
@@ -64,7 +73,7 @@ def export_anki(
 
         course = load(content)
         package, result = anki.build(course, section_ids_named(course, section), deck or course.manifest.short_name)
-        anki.write(package, output, now())
+        anki.write(package, output, now(), protected_files())
         kinds = ", ".join(f"{count} {name}" for name, count in sorted(result.by_model.items()))
         sys.stderr.write(
             f"Wrote {output}: {result.notes} notes ({kinds}) in deck '{result.deck}', "

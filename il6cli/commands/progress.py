@@ -24,14 +24,15 @@ app.add_typer(progress_app, name="progress", short_help="Carry your progress to 
 def progress_export(output: TextOutputOption) -> None:
     """Write your review log, cards and reading progress as JSON, to import on another machine."""
     with boundary():
-        from ..export import atomic_path
+        from ..files import open_text_output
+        from ..progress.backups import protected_paths
         from ..progress.sync import write_export
 
         with open_store() as store:
             if str(output) == "-":
                 write_export(store, now(), sys.stdout)
                 return
-            with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8") as handle:
+            with open_text_output(output, protected=protected_paths(store.path)) as handle:
                 reviews, cards, read = write_export(store, now(), handle)
         sys.stderr.write(
             f"Wrote {output}: {reviews} reviews, {cards} cards, "
@@ -53,16 +54,20 @@ def progress_import(
     with boundary():
         from ..progress import sync
 
-        incoming = sync.parse_text(sys.stdin.read(), "stdin") if str(file) == "-" else sync.read_file(file)
+        moment = now()
+        incoming = (
+            sync.parse_text(sys.stdin.read(), "stdin", moment) if str(file) == "-" else sync.read_file(file, moment)
+        )
         with open_store() as store:
-            backup = store.backup(now())
+            backup = store.backup(moment)
             merged = sync.merge(store, incoming, kept_retention(store), local_tz(), kept_parameters(store))
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 
 
 def _merged_message(merged: Merged) -> str:
     if not merged.reviews_added and not merged.sections_read:
-        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here."
+        repeated = f" (the file repeats {merged.repeated_in_file})" if merged.repeated_in_file else ""
+        return f"Nothing new: all {merged.reviews_already_here} reviews in the file were already here{repeated}."
     parts = [f"Imported {merged.reviews_added} reviews ({merged.reviews_already_here} were already here)."]
     if merged.cards_taken or merged.cards_replayed:
         parts.append(
@@ -71,4 +76,6 @@ def _merged_message(merged: Merged) -> str:
         )
     if merged.sections_read:
         parts.append(f"Sections newly marked read: {merged.sections_read}.")
+    if merged.repeated_in_file:
+        parts.append(f"The file repeats {merged.repeated_in_file} of its entries; each was counted once.")
     return " ".join(parts)

@@ -1,8 +1,9 @@
-"""Studying: `quiz`, `stats`, `reset`."""
+"""Studying: `quiz`, `stats`, `reset`, `restore`."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -245,3 +246,38 @@ def config(
             else:
                 shown = [(setting, settings.value_of(store, setting)) for setting in settings.SETTINGS]
         show(ConfigView(shown), output_mode(as_json, plain))
+
+
+@app.command(short_help="Bring back a backup of your progress.")
+def restore(
+    backup: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The backup to bring back (default: the newest one beside the database that passes the check).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Bring back a backup of your progress (undoable)."""
+    with boundary():
+        from ..paths import default_db_path
+        from ..progress import backups
+
+        db = default_db_path()
+        chosen = backup if backup is not None else backups.newest_good_backup(db)
+        if chosen is None:
+            fail(
+                f"no good backup of {db} was found beside it",
+                "reset, progress import and upgrades write one (progress.db.<when>.bak)",
+            )
+        restored = backups.restore(db, chosen, now())
+        lines = [f"Restored {db} from {restored.source}."]
+        if restored.previous is not None and restored.previous.name.endswith(".bak"):
+            lines.append(
+                f"What it replaced is backed up as {restored.previous}; il6 restore '{restored.previous}' undoes this."
+            )
+        elif restored.previous is not None:
+            lines.append(f"The damaged database it replaced is kept as {restored.previous}.")
+        if restored.moved_aside:
+            lines.append("The damaged files were moved aside: " + ", ".join(map(str, restored.moved_aside)) + ".")
+        sys.stderr.write("\n".join(lines) + "\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import ContentError, Il6Error, Problem
@@ -25,6 +26,11 @@ def resolve_content_dir(option: str | None) -> Path:
 
 def section_files(directory: Path) -> list[Path]:
     """The section files, in course order."""
+    if directory.exists() and not directory.is_dir():
+        raise Il6Error(
+            f"the content folder {directory} is a file, not a folder",
+            hint="pass --content DIR (or set IL6_CONTENT) to the folder that holds the NN-slug.yaml files",
+        )
     if not directory.is_dir():
         raise Il6Error(
             f"content folder not found: {directory}",
@@ -43,7 +49,7 @@ def course_files(directory: Path) -> list[Path]:
     """Every file the course is made of: the manifest (if there is one), then the section files."""
     sections = section_files(directory)
     manifest = directory / MANIFEST_FILE
-    return [manifest, *sections] if manifest.is_file() else sections
+    return [manifest, *sections] if manifest.exists() else sections  # not a file: reported when read
 
 
 def load_course(directory: Path, use_cache: bool = True) -> Course:
@@ -70,7 +76,12 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
     files, problems = {}, []
     for path in paths:
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would wait for ever, /dev/zero never end
+                what = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+                problems.append(Problem(str(path), 1, "file", f"is {what}, not a regular file"))
+                continue
+            size = info.st_size
             if size > MAX_SECTION_BYTES:
                 problems.append(
                     Problem(
@@ -82,7 +93,8 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
                     )
                 )
                 continue
-            files[path] = path.read_bytes()
+            with path.open("rb") as handle:  # at most the limit, even if the file grows while it is read
+                files[path] = handle.read(MAX_SECTION_BYTES + 1)
         except OSError as error:
             problems.append(Problem(str(path), 1, "file", f"cannot be read: {error.strerror}"))
     if problems:

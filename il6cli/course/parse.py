@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
+from ..safe_text import find_controls, line_of
 from . import questions
 from .format import (
     FORMAT_VERSION,
@@ -103,8 +104,15 @@ def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Pro
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         return "", None, [Problem(name, line, "file", "is not UTF-8 text (save it as UTF-8)")]
+    raw_controls = [
+        Problem(name, line_of(text, offset), "file", f"contains a control character: {what}; remove it")
+        for offset, what in find_controls(text)
+        if text[offset : offset + 2] != "\r\n"  # a Windows line end is fine
+    ]
+    if raw_controls:  # YAML refuses most of them with a position, not a line; say where each is
+        return text, None, raw_controls
     try:
-        document = yaml.load(text, Loader=loader)
+        document, duplicates = _load_strict(yaml, loader, text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -114,6 +122,20 @@ def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any] | None, list[Pro
         return text, None, [Problem(name, line, "yaml", reason)]
     except yaml.YAMLError as error:
         return text, None, [Problem(name, 1, "yaml", str(error))]
+    except (ValueError, RecursionError) as error:  # an integer of thousands of digits; nesting too deep
+        long_number = re.search(r"\d{4000,}", text)
+        line = line_of(text, long_number.start()) if long_number else 1
+        reason = "a number is too long" if isinstance(error, ValueError) else "is nested too deeply"
+        return text, None, [Problem(name, line, "yaml", reason)]
+    if duplicates:
+        return (
+            text,
+            None,
+            [
+                Problem(name, line, key, "is given twice in one mapping (the later value would silently win)")
+                for line, key in duplicates
+            ],
+        )
     if document is None:
         return text, None, [Problem(name, 1, "file", "is empty; a section file is a mapping (id, title, ...)")]
     if not isinstance(document, dict):
@@ -135,6 +157,27 @@ def answer_warnings(course: Course, section_files: list[Path]) -> list[Problem]:
             (("questions", index, *warning.field), f"warning: {warning.message}")
         )
     return [problem for path, located in found.items() for problem in _locate(path, path.read_text("utf-8"), located)]
+
+
+def _load_strict(yaml: Any, loader: Any, text: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The document, and every key that a mapping repeats (line, key): YAML keeps the last one silently."""
+    duplicates: list[tuple[int, str]] = []
+
+    class Strict(loader):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    if key_node.value in seen:
+                        duplicates.append((key_node.start_mark.line + 1, str(key_node.value)))
+                    seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
+    instance = Strict(text)
+    try:
+        return instance.get_single_data(), duplicates
+    finally:
+        instance.dispose()
 
 
 def _locate(path: Path, text: str, located: list[tuple[Path_, str]]) -> list[Problem]:
@@ -194,6 +237,8 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Field], at: Path
 
 def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
     expected = TYPE_NAMES.get(spec.kind, "")
+    if isinstance(value, str) and (controls := find_controls(value)):
+        return [(at, _controls_message(value, controls))]
     if spec.kind == "any":
         if isinstance(value, (list, dict)):
             return [(at, f"must be text or true/false, found {describe(value)}")]
@@ -247,6 +292,14 @@ def _check_value(value: Any, spec: Field, at: Path_) -> list[tuple[Path_, str]]:
                 found += _check_fields(item, spec.fields or {}, (*at, key))
         return found
     raise AssertionError(f"unknown field kind {spec.kind}")  # a bug in SECTION_FIELDS, not in content
+
+
+def _controls_message(value: str, controls: list[tuple[int, str]]) -> str:
+    """A terminal would obey these (clear the screen, retitle the window, forge a link): content is data."""
+    offset, what = controls[0]
+    where = f" (line {line_of(value, offset)} of the text)" if "\n" in value[:offset] else ""
+    more = f", and {len(controls) - 1} more" if len(controls) > 1 else ""
+    return f"contains a control character: {what}{where}{more}; remove it"
 
 
 def _as_date(value: Any) -> str | None:
@@ -383,8 +436,8 @@ def _build_section(data: dict[str, Any]) -> Section:
             prompt=str(q["prompt"]).strip(),
             answer=q["answer"] if isinstance(q["answer"], bool) else str(q["answer"]).strip(),
             explanation=str(q["explanation"]).strip(),
-            choices=tuple(str(c) for c in q.get("choices") or ()),
-            accepted=tuple(str(a) for a in q.get("accept") or ()),
+            choices=tuple(str(c).strip() for c in q.get("choices") or ()),  # as the answer is: comparable
+            accepted=tuple(str(a).strip() for a in q.get("accept") or ()),
             hint=_opt_text(q.get("hint")),
             keep_choices=bool(q.get("keep_choices")),
             as_of=_as_date(q.get("as_of")),

@@ -139,7 +139,7 @@ def check(question: dict[str, Any], at: tuple[str | int, ...]) -> Located:
             found.append(((*at, "choices"), f"has {len(choices)}; a question needs {MIN_CHOICES}-{MAX_CHOICES}"))
         if len({str(c).strip().lower() for c in choices}) != len(choices):
             found.append(((*at, "choices"), "are not all different"))
-        if str(answer) not in [str(c) for c in choices]:
+        if str(answer).strip() not in [str(c).strip() for c in choices]:  # both are stored stripped
             found.append(((*at, "answer"), f"{answer!r} is not one of the choices"))
     elif choices is not None:
         found.append(((*at, "choices"), f"only {_names('has_choices')} questions have choices, not {name}"))

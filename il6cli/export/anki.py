@@ -20,7 +20,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,8 @@ import genanki
 from ..course.markdown import blocks
 from ..course.model import Course, Question, Section
 from ..course.questions import BLANK, anki_note, kind_of
-from . import DEFAULT_TITLE, atomic_path, choice_order, selected_sections
+from ..files import open_output
+from . import DEFAULT_TITLE, choice_order, selected_sections
 
 # Fixed forever: Anki recognises the note types by these ids (drawn once at random, as genanki advises).
 QUESTION_MODEL_ID = 1_718_204_317
@@ -142,8 +143,9 @@ def build(
     return package, AnkiExport(name, sum(counts.values()), len(decks), counts)
 
 
-def write(package: genanki.Package, path: Path, now: datetime) -> None:
-    """Write the .apkg atomically. `now` stamps the notes: Anki updates a note on import when the incoming one
+def write(package: genanki.Package, path: Path, now: datetime, protected: Iterable[Path] = ()) -> None:
+    """Write the .apkg through `files.open_output` (atomically for a regular file; never over `protected`).
+    `now` stamps the notes: Anki updates a note on import when the incoming one
     is newer, so a later export replaces what an earlier one put there."""
     timestamp = now.timestamp()
     with tempfile.TemporaryDirectory(prefix="il6-anki-") as folder:  # genanki's own writer leaks its temp db
@@ -154,7 +156,10 @@ def write(package: genanki.Package, path: Path, now: datetime) -> None:
             connection.commit()
         finally:
             connection.close()
-        with atomic_path(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        with (
+            open_output(path, protected=protected) as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
             archive.write(collection, "collection.anki2")
             archive.writestr("media", "{}")
 

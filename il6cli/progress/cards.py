@@ -50,10 +50,15 @@ class CardQueries(Database):
             ).fetchall()
         return [CardRow(*row) for row in rows]
 
-    def introduced_since(self, moment: datetime) -> int:
+    def introduced_since(self, moment: datetime, until: datetime | None = None) -> int:
+        """Cards introduced at `moment` or later (and before `until`: a card stamped in the future by a clock
+        that was wrong then is not one of today's)."""
+        end = iso(until) if until is not None else "9999"
         with translated(self.path):
             return int(
-                self.db.execute("SELECT count(*) FROM cards WHERE introduced_at >= ?", (iso(moment),)).fetchone()[0]
+                self.db.execute(
+                    "SELECT count(*) FROM cards WHERE introduced_at >= ? AND introduced_at < ?", (iso(moment), end)
+                ).fetchone()[0]
             )
 
     def all_cards(self) -> list[CardRow]:
@@ -80,20 +85,33 @@ class CardQueries(Database):
         with self.atomic():
             self.db.executemany(REVIEW_INSERT, [review_values(review) for review in reviews])
 
-    def undo_review(self, review_id: int, card_before: CardRow | None) -> None:
-        """Remove one review and put its card back as it was (or remove the card if it was new)."""
+    def undo_review(
+        self, review_id: int, card_before: CardRow | None, card_after: CardRow | None = None, *, checked: bool = False
+    ) -> bool:
+        """Remove one review and put its card back as it was (or remove the card if it was new). `checked`:
+        only if nobody has reviewed the question since (no later review of it, and the card is still
+        `card_after`, what that review wrote); else change nothing and return False."""
         with self.atomic():
             row = self.db.execute("SELECT question_id, cram FROM reviews WHERE id = ?", (review_id,)).fetchone()
             if row is None:
-                return
+                return not checked  # gone already (a reset, say): nothing of it to take back
             question_id, cram = row
+            if checked and self._reviewed_since(review_id, question_id, None if cram else card_after):
+                return False
             self.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             if cram:
-                return
+                return True
             if card_before is None:
                 self.db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
             else:
                 self.db.execute(CARD_UPSERT, card_values(card_before))
+            return True
+
+    def _reviewed_since(self, review_id: int, question_id: str, card_after: CardRow | None) -> bool:
+        later = self.db.execute(
+            "SELECT 1 FROM reviews WHERE question_id = ? AND id > ? LIMIT 1", (question_id, review_id)
+        ).fetchone()
+        return later is not None or (card_after is not None and self.card(question_id) != card_after)
 
     def review_count(self) -> int:
         with translated(self.path):

@@ -18,9 +18,8 @@ from typing import TypeVar
 
 from ..errors import StoreError
 from ..paths import default_db_path
+from .backups import BUSY_TIMEOUT_SECONDS, newest_good_backup, write_backup
 from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-
-BUSY_TIMEOUT_SECONDS = 5.0
 
 Opened = TypeVar("Opened", bound="Database")
 
@@ -43,6 +42,10 @@ class Database:
                 f"cannot create the data folder {path.parent}: {error.strerror}",
                 hint="set IL6_HOME to a folder you can write to",
             ) from None
+        if path.is_dir():
+            raise StoreError(
+                f"the progress database {path} is a folder", hint="move the folder away, or set IL6_HOME elsewhere"
+            )
         with translated(path):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         store = cls(path, connection)
@@ -116,24 +119,15 @@ class Database:
     # --- backups ---------------------------------------------------------------------------------------
 
     def _backup(self, label: str) -> Path:
-        """Copy the database next to itself (consistently, through SQLite's backup API)."""
-        target = self.path.with_name(f"{self.path.name}.{label}.bak")
+        """A checked copy beside the database, `progress.db.<label>.bak` (the one before a migration: kept)."""
         with translated(self.path):
-            copy = sqlite3.connect(target)
-            try:
-                self.db.backup(copy)
-            finally:
-                copy.close()
-        return target
+            return write_backup(self.path, None, source=self.db, keep=None, label=label)
 
     def backup(self, now: datetime) -> Path:
-        """A copy beside the database, named by time; never over an earlier backup made in the same second."""
-        stamp = now.strftime("%Y%m%dT%H%M%SZ")
-        label, attempt = stamp, 1
-        while self.path.with_name(f"{self.path.name}.{label}.bak").exists():
-            attempt += 1
-            label = f"{stamp}-{attempt}"
-        return self._backup(label)
+        """A checked copy beside the database, named by time, never over an earlier one; only the newest
+        `backups.KEEP` are kept."""
+        with translated(self.path):
+            return write_backup(self.path, now, source=self.db)
 
     # --- transactions ----------------------------------------------------------------------------------
 
@@ -192,8 +186,8 @@ def translated(path: Path) -> Iterator[None]:
 
 
 def _restore_hint(path: Path) -> str:
-    """What to do with a damaged database: name the newest backup beside it, if there is one."""
-    backups = sorted(path.parent.glob(f"{path.name}.*.bak"), key=lambda p: p.stat().st_mtime)
-    if backups:
-        return f"it was left untouched; to restore the newest backup: cp '{backups[-1]}' '{path}'"
+    """What to do with a damaged database: restore the newest backup beside it that passes the check."""
+    backup = newest_good_backup(path)
+    if backup is not None:
+        return f"it was left untouched; to restore the newest good backup: il6 restore '{backup}'"
     return f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"

@@ -224,3 +224,15 @@ def _days_later(now: datetime, days: int, tz: tzinfo) -> datetime:
     """The same local time `days` calendar days later, in UTC: its study day is exactly `days` after `now`'s, even
     across a daylight-saving change (adding 24-hour periods could land before 4 a.m., on the day before)."""
     return (now.astimezone(tz) + timedelta(days=days)).astimezone(timezone.utc)
+
+
+def stored_card(question_id: str, text: str, now: datetime) -> fsrs.Card:
+    """The card stored as `text`, or a new one when the stored value is damaged (`{}`, not JSON, a bad date):
+    the review log keeps the history, and one answer should not fail because a cell was edited by hand."""
+    try:
+        card = card_from_json(text)
+        if not isinstance(card.due, datetime) or card.due.tzinfo is None:
+            raise ValueError("no usable due date")
+        return card
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        return new_card(question_id, now)

@@ -19,17 +19,18 @@ from typing import Any, NamedTuple
 
 from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
+from ..safe_text import clean
 from .days import day_start, end_of_study_day, iso, parse_iso, study_day
 from .scheduler import (
     REVIEW,
     Grade,
     answer,
-    card_from_json,
     card_to_json,
     make_scheduler,
     new_card,
     next_cards,
     rating_for,
+    stored_card,
 )
 from .store import CardRow, ReviewRow, Store
 
@@ -70,6 +71,11 @@ class Turn(NamedTuple):
     relearning: bool  # from the session's learning queue (asked again), not from the plan
 
 
+def _storable(given: str) -> str:
+    """A typed answer as data: no terminal controls, no lone surrogates (bytes that were not UTF-8), bounded."""
+    return clean(given).encode("utf-8", "replace").decode("utf-8")[:MAX_ANSWER_CHARS]
+
+
 class Answered(NamedTuple):
     question: Question
     position: int  # where in the plan the session was, so that an undo asks the question again there
@@ -82,6 +88,15 @@ class Answered(NamedTuple):
     due: str | None
     given: str | None
     duration_ms: int | None
+    card_after: CardRow | None = None  # what this answer wrote: undo checks that the card still holds it
+
+
+class ReviewedSince(Exception):
+    """The answer cannot be taken back: another session has reviewed that question since."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__("another session has reviewed this question since; your answer stands as given")
+        self.question = question
 
 
 def by_type_in_turn(questions: Sequence[Question]) -> list[Question]:
@@ -141,7 +156,9 @@ class Session:
         due = [by_id[c.question_id] for c in due_cards if c.question_id in by_id]
         due = due[: self.settings.limit]
         room = self.settings.limit - len(due)
-        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(day_start(now, self.tz)))
+        today = day_start(now, self.tz)
+        tomorrow = day_start(today + timedelta(hours=25), self.tz)  # a study day lasts 23 to 25 hours
+        allowance = max(0, self.settings.new_per_day - self.store.introduced_since(today, tomorrow))
         known = self.store.known_question_ids()
         read = self.store.read_sections()
         fresh = by_type_in_turn([q for q in scope if q.id not in known])
@@ -221,6 +238,7 @@ class Session:
             after.due if after else None,
             given,
             duration_ms,
+            after,
         )
         self.history.append(answered)
         self.turn = turn
@@ -243,13 +261,13 @@ class Session:
         before: CardRow | None,
     ) -> tuple[ReviewRow, CardRow | None]:
         """The review to log and the card after it (None when cramming: the schedule does not move)."""
-        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        card = stored_card(question.id, before.fsrs, now) if before else new_card(question.id, now)
         review_row = ReviewRow(
             question_id=question.id,
             section_id=question.section_id,
             rating=int(grade),
             correct=correct,
-            answer=None if given is None else given[:MAX_ANSWER_CHARS],
+            answer=None if given is None else _storable(given),
             reviewed_at=iso(now),
             duration_ms=duration_ms,
             cram=self.settings.cram,
@@ -262,7 +280,11 @@ class Session:
         # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
         # from the later of the two (the review is still logged at the time the clock gave).
         at = max(now, card.last_review) if card.last_review else now
-        updated = answer(self.scheduler, card, grade, at, self.tz)
+        try:
+            updated = answer(self.scheduler, card, grade, at, self.tz)
+        except (OverflowError, ValueError):  # stored dates the calendar cannot carry forward: start the card afresh
+            at = now
+            updated = answer(self.scheduler, new_card(question.id, now), grade, now, self.tz)
         return review_row, CardRow(
             question_id=question.id,
             section_id=question.section_id,
@@ -295,7 +317,7 @@ class Session:
     def _outcomes(
         self, question: Question, before: CardRow | None, now: datetime, state: tuple[Any, ...]
     ) -> dict[Grade, datetime]:
-        card = card_from_json(before.fsrs) if before else new_card(question.id, now)
+        card = stored_card(question.id, before.fsrs, now) if before else new_card(question.id, now)
         at = max(now, card.last_review) if card.last_review else now
         current = self.scheduler.rng.getstate()
         self.scheduler.rng.setstate(state)
@@ -317,7 +339,8 @@ class Session:
         return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms)
 
     def regrade_last(self, grade: Grade, now: datetime) -> Answered | None:
-        """Replace the last answer's rating (the user marked a right answer Easy or Hard)."""
+        """Replace the last answer's rating (the user marked a right answer Easy or Hard), in one transaction;
+        `ReviewedSince` (and nothing changed) when another session has reviewed that question since."""
         if not self.history:
             return None
         last = self.history[-1]
@@ -331,7 +354,8 @@ class Session:
 
     def overrule_last(self, now: datetime) -> Answered | None:
         """The learner says the last answer, graded wrong, was right: it becomes Good, in one transaction, and
-        the log keeps a mark that the grader was overruled."""
+        the log keeps a mark that the grader was overruled. `ReviewedSince` (and nothing changed) when another
+        session has reviewed that question since."""
         if not self.history or self.history[-1].correct is not False:
             return None
         last = self.history[-1]
@@ -345,11 +369,14 @@ class Session:
         return answered
 
     def undo(self) -> Question | None:
-        """Take back the last answer: remove its review and restore the card; return the question to re-ask."""
+        """Take back the last answer: remove its review and restore the card; return the question to re-ask.
+        `ReviewedSince` (and nothing changed) when another session has reviewed that question since."""
         if not self.history:
             return None
-        last = self.history.pop()
-        self.store.undo_review(last.review_id, last.card_before)
+        last = self.history[-1]
+        if not self.store.undo_review(last.review_id, last.card_before, last.card_after, checked=True):
+            raise ReviewedSince(last.question)
+        self.history.pop()
         if last.question in self.leeches:
             self.leeches.remove(last.question)
         self.position = last.position

@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -53,6 +53,7 @@ class Merged:
     cards_taken: int
     cards_replayed: int
     sections_read: int
+    repeated_in_file: int = 0  # entries the file gives more than once, counted once
 
 
 # --- export ----------------------------------------------------------------------------------------------
@@ -123,28 +124,33 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
 # --- reading and checking a file -------------------------------------------------------------------------
 
 
-def read_file(path: Path) -> Progress:
+def read_file(path: Path, now: datetime | None = None) -> Progress:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ProgressFileError(f"{path} is not an il6 progress file (it is not UTF-8 text)", hint=HINT) from None
     except OSError as error:
         raise ProgressFileError(f"cannot read {path}: {error.strerror}", hint=HINT) from None
-    return parse_text(text, str(path))
+    return parse_text(text, str(path), now)
 
 
-def parse_text(text: str, source: str) -> Progress:
+def parse_text(text: str, source: str, now: datetime | None = None) -> Progress:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ProgressFileError(
             f"{source} is not JSON (line {error.lineno}, column {error.colno}: {error.msg})", hint=HINT
         ) from None
-    return parse_progress(data, source)
+    return parse_progress(data, source, now)
 
 
-def parse_progress(data: object, source: str) -> Progress:
-    """Check every entry of a decoded progress file; raise `ProgressFileError` naming the first problem."""
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before il6 and FSRS: a clock or a file that is wrong
+FUTURE_YEARS = 10  # a due date may lie years ahead; a review or a card's last review, no more than a wrong clock
+
+
+def parse_progress(data: object, source: str, now: datetime | None = None) -> Progress:
+    """Check every entry of a decoded progress file; raise `ProgressFileError` naming the first problem.
+    Times must lie between `EARLIEST` and `FUTURE_YEARS` after `now` (when given)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProgressFileError(f'{source} is not an il6 progress file (it has no "format": "{FORMAT}")', hint=HINT)
     version = data.get("version")
@@ -156,7 +162,7 @@ def parse_progress(data: object, source: str) -> Progress:
             f"{VERSION}); nothing was imported",
             hint="upgrade il6: pip install -U il6",
         )
-    checker = _Checker(source)
+    checker = _Checker(source, now)
     reviews = checker.entries(data, "reviews", _review)
     cards = checker.entries(data, "cards", _card)
     reading = checker.entries(data, "sections_read", _reading)
@@ -164,8 +170,9 @@ def parse_progress(data: object, source: str) -> Progress:
 
 
 class _Checker:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, now: datetime | None) -> None:
         self.source = source
+        self.latest = (now or datetime(9000, 1, 1, tzinfo=timezone.utc)) + timedelta(days=366 * FUTURE_YEARS)
 
     def entries(self, data: dict[str, Any], key: str, build: Callable[[_Entry], Any]) -> list[Any]:
         value = data.get(key, [])
@@ -247,7 +254,17 @@ class _Entry:
             moment = None
         if moment is None or moment.tzinfo is None:
             self.checker.fail(f"{self.where}.{key}", "must be an ISO-8601 time with a UTC offset")
-        return iso(moment)
+        try:
+            inside = EARLIEST <= moment <= self.checker.latest
+            stored = iso(moment)
+        except (OverflowError, ValueError):  # an offset that carries it past year 1 or 9999
+            inside = False
+        if not inside:
+            self.checker.fail(
+                f"{self.where}.{key}",
+                f"is {value}, outside the times il6 accepts ({EARLIEST:%Y-%m-%d} to {self.checker.latest:%Y-%m-%d})",
+            )
+        return stored
 
 
 def _review(entry: _Entry) -> ReviewRow:
@@ -360,10 +377,11 @@ def merge(
         store.merge_reading(incoming.reading)
     return Merged(
         reviews_added=counts["added"],
-        reviews_already_here=len(incoming.reviews) - counts["added"],
+        reviews_already_here=len(in_file) - counts["added"],
         cards_taken=counts["taken"],
         cards_replayed=counts["replayed"],
         sections_read=len({s for s, _, _ in incoming.reading} - known_reading),
+        repeated_in_file=len(incoming.reviews) - len(in_file),
     )
 
 

@@ -77,3 +77,13 @@ def key_table_markdown() -> str:
     rows = ["| where | keys | what it does |", "|---|---|---|"]
     rows += [f"| {row.where} | {row.keys} | {row.meaning} |" for row in KEY_TABLE]
     return "\n".join(rows) + "\n"
+
+
+def read_number(text: str, highest: int) -> int | None:
+    """The number 1..`highest` typed, or None: only ASCII digits (`²` is a digit to `str.isdigit`) and never
+    more of them than a choice can have (`int()` refuses thousands of digits with an error)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        return None
+    number = int(text)
+    return number if 1 <= number <= highest else None

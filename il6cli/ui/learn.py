@@ -104,7 +104,8 @@ def greet(course: Course, read: dict[str, str], start: Section, console: Console
 def show_paged(console: Console, view: RenderableType) -> bool:
     """Print a section; one taller or wider than the terminal goes through a pager ($PAGER, else `less`), so
     that its start can be read without scrolling back. Returns whether a pager was used: its text is gone
-    from the screen when it ends (no partial page is left above the menu)."""
+    from the screen when it ends (no partial page is left above the menu). A pager that is not a command line
+    (PAGER='"unbalanced') or fails (PAGER=false) showed nothing: the section is printed here instead."""
     with console.capture() as capture:
         console.print(view, crop=False)  # a diagram wider than the terminal is shown unwrapped, not cut
     text = capture.get()
@@ -112,17 +113,22 @@ def show_paged(console: Console, view: RenderableType) -> bool:
     if text.count("\n") < console.height - 2 and not too_wide:
         console.file.write(text)
         return False
-    command = shlex.split(os.environ.get("PAGER") or "less")
+    try:
+        command = shlex.split(os.environ.get("PAGER") or "") or ["less"]
+    except ValueError:
+        console.file.write(text)
+        return False
     # less: keep colours (-R), quit at once if it fits (-F), chop long lines (-S: a wide diagram scrolls
     # sideways instead of wrapping), its keys in its prompt; without -X it restores the screen when it ends,
     # so quitting early leaves no half page behind
     env = {**os.environ, "LESS": os.environ.get("LESS", "-RFS " + LESS_PROMPT)}
     try:
-        subprocess.run(command, input=text.encode(), env=env, check=False)
+        shown = subprocess.run(command, input=text.encode(), env=env, check=False).returncode == 0
     except OSError:  # no pager installed: print it all, as before
+        shown = False
+    if not shown:
         console.file.write(text)
-        return False
-    return True
+    return shown
 
 
 def _moves(course: Course, index: int) -> list[Choice[Move]]:

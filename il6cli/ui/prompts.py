@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from .keys import read_number
+
 if TYPE_CHECKING:
     from questionary import Question
 
@@ -52,8 +54,9 @@ class PlainPrompter:
         self.out.write(f"{message}\n{listing}\n")
         while True:
             answer = self._ask(f"Choose 1-{len(choices)}: ").strip().lower()
-            if answer.isdigit() and 1 <= int(answer) <= len(choices):
-                return choices[int(answer) - 1].value
+            number = read_number(answer, len(choices))
+            if number is not None:
+                return choices[number - 1].value
             for choice in choices:
                 if choice.key and answer == choice.key:
                     return choice.value

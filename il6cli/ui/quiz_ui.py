@@ -22,7 +22,7 @@ from ..course.model import Question
 from ..course.questions import Asking, kind_of
 from ..progress.days import parse_iso
 from ..progress.scheduler import Grade
-from ..progress.session import LEECH_FAILURES, Answered, Session, Summary
+from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
 from . import keys
 from .prompts import Choice, Prompter
 from .prose import prose
@@ -138,10 +138,10 @@ class PlainAnswers:
         self.console.print("\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1)), markup=False)
         line = self._line(
             f"Answer 1-{len(choices)}:",
-            lambda s: s.isdigit() and 1 <= int(s) <= len(choices),
+            lambda s: keys.read_number(s, len(choices)) is not None,
             f"type a number from 1 to {len(choices)} (or {keys.UNDO} to undo)",
         )
-        return line if isinstance(line, Control) else choices[int(line) - 1]
+        return line if isinstance(line, Control) else choices[(keys.read_number(line, len(choices)) or 1) - 1]
 
     def true_false(self) -> bool | Control:
         line = self._line(
@@ -223,7 +223,12 @@ class QuizRunner:
                 if outcome is Control.QUIT:
                     break
                 if outcome is Control.UNDO:
-                    if self.session.undo() is None:
+                    try:
+                        undone = self.session.undo()
+                    except ReviewedSince as refused:
+                        self.console.print(f"[yellow]Not undone:[/yellow] {refused}.")
+                        continue
+                    if undone is None:
                         self.console.print("Nothing to undo yet.")
                     else:
                         self.console.print("[yellow]Undone.[/yellow] Here is that question again.")
@@ -346,7 +351,11 @@ class QuizRunner:
             self.overrule()
             return None
         if isinstance(picked, Grade):
-            answered = self.session.regrade_last(picked, self.clock())
+            try:
+                answered = self.session.regrade_last(picked, self.clock())
+            except ReviewedSince as refused:
+                self.console.print(f"[yellow]Not re-graded:[/yellow] {refused}.")
+                return None
             if answered is not None and answered.due:
                 self.console.print(
                     f"[dim]Marked {picked.name.lower()}: next review "
@@ -358,7 +367,11 @@ class QuizRunner:
     def overrule(self) -> None:
         history = self.session.history
         dont_know = bool(history) and history[-1].given == keys.DONT_KNOW
-        answered = None if dont_know else self.session.overrule_last(self.clock())
+        try:
+            answered = None if dont_know else self.session.overrule_last(self.clock())
+        except ReviewedSince as refused:
+            self.console.print(f"[yellow]Not changed:[/yellow] {refused}.")
+            return
         if answered is None:
             self.console.print("Nothing to overrule: only the last answer, typed and marked wrong, can be.")
             return
