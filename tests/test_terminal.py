@@ -385,6 +385,7 @@ def test_undo_reaches_back_through_the_whole_session(home: Path) -> None:
     undo_at_prompt(child)  # and at that one, the first
     child.expect("Undone")
     child.expect([re.escape(p) for p in PROMPTS])
+    child.expect(re.escape("\x1b[?7h"))  # prompt_toolkit has drawn the prompt (so the terminal is raw)
     child.sendintr()
     child.expect("No answers this time")
     assert finish(child) == 0
