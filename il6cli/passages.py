@@ -1,0 +1,86 @@
+"""The course cut into passages, the units that `il6 search` ranks and shows: every summary paragraph (and each
+item of a summary's list), key fact, topic explanation, question explanation and objective.
+
+A passage's `text` is what a student reads: Markdown markers dropped, lines joined, control characters removed
+(course text is data and must never reach a terminal raw). Its `context` is indexed but not shown: a topic's
+title and aliases, a question's prompt, so that a passage is found by the names it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .model import Course, Section
+
+SUMMARY = "summary"
+FACT = "fact"
+TOPIC = "topic"
+QUESTION = "question explanation"
+OBJECTIVE = "objective"
+KINDS = (SUMMARY, FACT, TOPIC, QUESTION, OBJECTIVE)
+
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+EMPHASIS = re.compile(r"(\*\*|__|`)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+
+class Passage(NamedTuple):
+    section_number: int
+    section_id: str
+    section_title: str
+    kind: str  # one of KINDS
+    id: str  # the topic id, the question id, or "<section id>.<kind>.<n>" (n from 1)
+    text: str  # shown: plain prose on one line
+    topic_id: str | None = None  # the topic a topic or question-explanation passage belongs to
+    context: str = ""  # indexed, not shown
+
+
+def course_passages(course: Course) -> list[Passage]:
+    """Every passage of the course, in reading order within each section."""
+    return [passage for section in course.sections for passage in section_passages(section)]
+
+
+def section_passages(section: Section) -> list[Passage]:
+    def make(kind: str, ident: str, text: str, topic_id: str | None = None, context: str = "") -> Passage:
+        return Passage(section.number, section.id, plain(section.title), kind, ident, plain(text), topic_id,
+                       plain(context))
+
+    found = [make(OBJECTIVE, f"{section.id}.objective.{n}", text) for n, text in enumerate(section.objectives, 1)]
+    found += [make(SUMMARY, f"{section.id}.summary.{n}", text)
+              for n, text in enumerate(summary_paragraphs(section.summary), 1)]
+    found += [make(FACT, f"{section.id}.fact.{n}", fact.text) for n, fact in enumerate(section.facts, 1)]
+    found += [make(TOPIC, topic.id, topic.explanation, topic.id, " ".join((topic.title, *topic.aliases)))
+              for topic in section.topics]
+    found += [make(QUESTION, question.id, question.explanation, question.topic_id, question.prompt)
+              for question in section.questions]
+    return [passage for passage in found if passage.text]
+
+
+def summary_paragraphs(summary: str) -> list[str]:
+    """The summary's paragraphs, a list split into its items (each says one thing, and is shown alone)."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", summary.strip()):
+        lines = [line for line in paragraph.splitlines() if line.strip()]
+        if not any(LIST_ITEM.match(line) for line in lines):
+            out.append(" ".join(lines))
+            continue
+        items: list[str] = []
+        for line in lines:
+            if LIST_ITEM.match(line) or not items:
+                items.append(LIST_ITEM.sub("", line, count=1))
+            else:
+                items[-1] += " " + line.strip()
+        out += items
+    return out
+
+
+def plain(text: str) -> str:
+    """Markdown prose as one line of plain text: links to their words, emphasis markers and control characters
+    dropped, white space collapsed."""
+    if "](" in text:
+        text = MARKDOWN_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = EMPHASIS.sub("", text)
+    return " ".join(CONTROL.sub(" ", text).split())
