@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the data layout changes, so an old cached index is rebuilt
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
-CONTEXT_WEIGHT = 2  # a word of a topic's title or aliases, or a question's prompt, counts this many times
+CONTEXT_WEIGHT = 2  # a word of a passage's heading or context (a topic's title and aliases, a question's prompt)
 PHRASE_WEIGHT = 1.0  # two query terms side by side add this share of their mean idf
 PHRASE_CANDIDATES = 30  # only the best-scoring passages with several terms are checked for phrases (cost)
 CORRECT_AT = 0.8  # difflib ratio above which an unknown word is taken for a typo of a course word
@@ -57,6 +57,7 @@ class Hit(NamedTuple):
     passage: Passage
     score: float
     spans: tuple[tuple[int, int], ...]  # (start, end) offsets into passage.text of the words that matched
+    heading_spans: tuple[tuple[int, int], ...] = ()  # the same in passage.heading
 
 
 class Results(NamedTuple):
@@ -125,6 +126,7 @@ def porter_stems(vocabulary: Iterable[str]) -> dict[str, str]:
     return stems
 
 
+COLUMNS = ("section", "kind", "id", "text", "topic", "heading", "length")
 DERIVED = ("atori", "ori", "eri", "i")  # what Porter leaves of -atory, -ory, -ery, -y: "inflammatori", "discoveri"
 MIN_BASE = 5
 
@@ -154,7 +156,7 @@ class SearchIndex:
     def __init__(self, sections: list[tuple[int, str, str]], columns: dict[str, list[Any]],
                  postings: dict[str, str], stems: dict[str, str]) -> None:
         self.sections = sections  # (number, id, title)
-        self.columns = columns  # section (index into sections), kind, id, text, topic, length: one entry a passage
+        self.columns = columns  # section (index into sections), kind, id, text, topic, heading, length: one a passage
         self.postings = postings  # stem -> "passage,frequency,passage,frequency,..." (frequencies in halves)
         self.stems = stems  # every normal-form word of the course -> its stem
         lengths = columns["length"]
@@ -166,13 +168,13 @@ class SearchIndex:
     def passage(self, index: int) -> Passage:
         number, section_id, title = self.sections[self.columns["section"][index]]
         return Passage(number, section_id, title, self.columns["kind"][index], self.columns["id"][index],
-                       self.columns["text"][index], self.columns["topic"][index])
+                       self.columns["text"][index], self.columns["topic"][index], self.columns["heading"][index])
 
     @classmethod
     def build(cls, passages: list[Passage]) -> SearchIndex:
         # Counting whole words is done by C code (findall, Counter); Python then works per distinct word.
         shown = [Counter(COMPOUND.findall(p.text)) for p in passages]
-        hidden = [Counter(COMPOUND.findall(p.context)) for p in passages]
+        hidden = [Counter(COMPOUND.findall(f"{p.heading} {p.context}")) for p in passages]
         distinct = set().union(*shown, *hidden)
         stems = conflate(porter_stems(normal for compound in distinct for normal, *_ in _analyse(compound)))
         # counted in halves: a word counts 2, a part of a hyphenated word 1 ("β" of "TGF-β" is not "beta cells")
@@ -193,7 +195,8 @@ class SearchIndex:
         columns: dict[str, list[Any]] = {
             "section": [sections[p.section_id] for p in passages], "kind": [p.kind for p in passages],
             "id": [p.id for p in passages], "text": [p.text for p in passages],
-            "topic": [p.topic_id for p in passages], "length": [sum(c.values()) or 1 for c in shown]}
+            "topic": [p.topic_id for p in passages], "heading": [p.heading for p in passages],
+            "length": [sum(c.values()) or 1 for c in shown]}
         ordered = {p.section_id: (p.section_number, p.section_id, p.section_title) for p in passages}
         encoded = {stem: ",".join(map(str, found)) for stem, found in postings.items()}
         return cls(list(ordered.values()), columns, encoded, stems)
@@ -214,7 +217,7 @@ class SearchIndex:
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 return None
             index = cls([tuple(s) for s in data["sections"]], data["columns"], data["postings"], data["stems"])
-            if any(len(column) != len(index) for column in index.columns.values()):
+            if set(index.columns) != set(COLUMNS) or any(len(c) != len(index) for c in index.columns.values()):
                 return None
             return index
         except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError):
@@ -296,8 +299,8 @@ class SearchIndex:
         """The best `limit` passages of a ranking, best first (ties in course order), with their matched words."""
         scores = ranking.scores
         best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
-        hits = [Hit(self.passage(i), round(scores[i], 4), self.spans(self.columns["text"][i], ranking.terms))
-                for i in best]
+        hits = [Hit(self.passage(i), round(scores[i], 4), self.spans(self.columns["text"][i], ranking.terms),
+                    self.spans(self.columns["heading"][i], ranking.terms)) for i in best]
         return Results(ranking.query, ranking.terms, ranking.corrections, hits, ranking.unknown, len(scores))
 
     def search(self, query: str, limit: int | None = 10, section: str | None = None) -> Results:

@@ -2,8 +2,9 @@
 item of a summary's list), key fact, topic explanation, question explanation and objective.
 
 A passage's `text` is what a student reads: Markdown markers dropped, lines joined, control characters removed
-(course text is data and must never reach a terminal raw). Its `context` is indexed but not shown: a topic's
-title and aliases, a question's prompt, so that a passage is found by the names it is about.
+(course text is data and must never reach a terminal raw). Its `heading` says what it is about and is shown
+with it: a topic's title, or the prompt a question explanation explains. Its `context` is searched but not shown:
+a topic's aliases. A passage is found by the names it is about as well as by its words.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class Passage(NamedTuple):
     id: str  # the topic id, the question id, or "<section id>.<kind>.<n>" (n from 1)
     text: str  # shown: plain prose on one line
     topic_id: str | None = None  # the topic a topic or question-explanation passage belongs to
-    context: str = ""  # indexed, not shown
+    heading: str = ""  # a topic's title, a question's prompt; shown with the text
+    context: str = ""  # searched, not shown: a topic's aliases
 
 
 def course_passages(course: Course) -> list[Passage]:
@@ -43,15 +45,16 @@ def course_passages(course: Course) -> list[Passage]:
 
 
 def section_passages(section: Section) -> list[Passage]:
-    def make(kind: str, ident: str, text: str, topic_id: str | None = None, context: str = "") -> Passage:
+    def make(kind: str, ident: str, text: str, topic_id: str | None = None, heading: str = "",
+             context: str = "") -> Passage:
         return Passage(section.number, section.id, plain(section.title), kind, ident, plain(text), topic_id,
-                       plain(context))
+                       plain(heading), plain(context))
 
     found = [make(OBJECTIVE, f"{section.id}.objective.{n}", text) for n, text in enumerate(section.objectives, 1)]
     found += [make(SUMMARY, f"{section.id}.summary.{n}", text)
               for n, text in enumerate(summary_paragraphs(section.summary), 1)]
     found += [make(FACT, f"{section.id}.fact.{n}", fact.text) for n, fact in enumerate(section.facts, 1)]
-    found += [make(TOPIC, topic.id, topic.explanation, topic.id, " ".join((topic.title, *topic.aliases)))
+    found += [make(TOPIC, topic.id, topic.explanation, topic.id, topic.title, "; ".join(topic.aliases))
               for topic in section.topics]
     found += [make(QUESTION, question.id, question.explanation, question.topic_id, question.prompt)
               for question in section.questions]

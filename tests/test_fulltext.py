@@ -20,7 +20,7 @@ from .conftest import FIXTURE_COURSE
 
 
 def passage(ident: str, text: str, kind: str = FACT, section: int = 1, context: str = "") -> Passage:
-    return Passage(section, f"s{section}", f"Section {section}", kind, ident, text, None, context)
+    return Passage(section, f"s{section}", f"Section {section}", kind, ident, text, context=context)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_the_index_is_plain_data_that_survives_json_and_pickle(index: SearchInde
 
 @pytest.mark.parametrize("data", [None, [], {}, {"format": 999}, {"format": 1, "columns": 3},
                                   {"format": 1, "sections": [], "columns": {"id": [1], "length": []},
-                                   "postings": {}, "stems": {}}])
+                                   "postings": {}, "stems": {}}])  # the last: columns missing, of unequal lengths
 def test_data_of_another_format_or_damaged_is_refused(data: object) -> None:
     assert SearchIndex.from_data(data) is None
 

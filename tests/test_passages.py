@@ -21,11 +21,11 @@ def test_every_kind_of_passage_is_cut_with_its_place_and_id() -> None:
     assert by_id["signaling.fact.1"].kind == FACT
     topic = by_id["trans-signaling"]
     assert (topic.kind, topic.topic_id) == (TOPIC, "trans-signaling")
-    assert "trans-signalling" in topic.context  # the title and aliases are searched, not shown
+    assert (topic.heading, topic.context) == ("Trans-signaling", "trans-signalling")  # aliases: searched, not shown
     question = by_id["signaling-02"]
     assert (question.kind, question.topic_id, question.text) == (QUESTION, "c-reactive-protein",
                                                                  "Hepatocytes make CRP.")
-    assert question.context == "Which organ makes CRP?"
+    assert (question.heading, question.context) == ("Which organ makes CRP?", "")
 
 
 def test_the_shipped_course_has_every_kind_and_unique_ids() -> None:
