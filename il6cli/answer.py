@@ -89,14 +89,14 @@ def topic_scores(course: Course, index: SearchIndex, ranking: Ranking) -> dict[s
     there), plus a share of its best question explanation's."""
     own: dict[str, float] = {}
     questions: dict[str, float] = {}
-    kinds, topic_ids = index.columns["kind"], index.columns["topic"]
     for position, score in ranking.scores.items():
-        topic_id = topic_ids[position]
+        topic_id = index.topic(position)
         if topic_id is None or topic_id not in course.topics_by_id:
             continue
-        if kinds[position] == TOPIC:
+        kind = index.kind(position)
+        if kind == TOPIC:
             own[topic_id] = max(own.get(topic_id, 0.0), score)
-        elif kinds[position] == QUESTION:
+        elif kind == QUESTION:
             questions[topic_id] = max(questions.get(topic_id, 0.0), score)
     return {topic_id: own.get(topic_id, 0.0) + QUESTION_SHARE * questions.get(topic_id, 0.0)
             for topic_id in own.keys() | questions.keys()}

@@ -6,29 +6,37 @@ counts whole and by its parts: "trans-signaling" is found by "trans signalling",
 "signaling". Stop words and question words ("what is", "how does", "who") are not terms at all, so they never
 drown the words that matter.
 
-The index is plain data (lists, dicts, str, int, float: `SearchIndex.to_data`), built once with the course cache
-and rebuilt when the content changes. A query reads it and scores in pure Python; the only other cost is for a
-word the course never uses, which is stemmed on demand (sqlite3) and then, if still unknown, corrected to the
-closest course word (difflib).
+The index is an SQLite file beside the course cache, keyed by the same content hash: built once with the cache,
+rebuilt when the content changes. SQLite is only its storage: a query reads the few rows it needs (the postings
+of its terms, the stems of its words, the text of the passages it shows), so it costs the same for a course of
+500 passages or of 12,000, and scores them in Python (BM25, with the phrase bonus and half-weight word parts
+that FTS5's bm25() cannot express). A word the course never uses is stemmed on demand and, if still unknown,
+corrected to the closest course word (difflib).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+import os
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from .passages import Passage, course_passages
+from .passages import KINDS, Passage, course_passages
 from .text import normalize
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from .model import Course
 
-FORMAT = 1  # bump when the data layout changes, so an old cached index is rebuilt
+FORMAT = 2  # bump when the stored layout changes, so an old index file is rebuilt
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 CONTEXT_WEIGHT = 2  # a word of a passage's heading or context (a topic's title and aliases, a question's prompt)
@@ -50,7 +58,7 @@ _STOP_WORDS = """
     these they this those through to too under until up us very was we were what whats when where which while
     who whom whose why will with would you your yours yourself s t
 """
-STOP_WORDS = frozenset(normalize(word) for word in _STOP_WORDS.split())
+STOP_WORDS = frozenset(_STOP_WORDS.split())  # already in normal form (a test checks), so import costs nothing
 
 
 class Hit(NamedTuple):
@@ -126,7 +134,6 @@ def porter_stems(vocabulary: Iterable[str]) -> dict[str, str]:
     return stems
 
 
-COLUMNS = ("section", "kind", "id", "text", "topic", "heading", "length")
 DERIVED = ("atori", "ori", "eri", "i")  # what Porter leaves of -atory, -ory, -ery, -y: "inflammatori", "discoveri"
 MIN_BASE = 5
 
@@ -138,40 +145,78 @@ def conflate(stems: dict[str, str]) -> dict[str, str]:
     return {word: _base(stem, known) for word, stem in stems.items()}
 
 
+def conflate_to(stems: dict[str, str], known: Callable[[str], bool]) -> dict[str, str]:
+    """`conflate` against the stems of an index: a query word's stem taken for a shorter one the index has."""
+    return {word: next((base for base in _bases(stem) if known(base)), stem) for word, stem in stems.items()}
+
+
 def _base(stem: str, known: set[str]) -> str:
-    for suffix in DERIVED:
-        base = stem[: -len(suffix)]
-        if stem.endswith(suffix) and len(base) >= MIN_BASE and base in known:
-            return base
-    return stem
+    return next((base for base in _bases(stem) if base in known), stem)
+
+
+def _bases(stem: str) -> list[str]:
+    return [stem[: -len(suffix)] for suffix in DERIVED
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_BASE]
+
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT NOT NULL, format INTEGER NOT NULL, sections TEXT NOT NULL, topics TEXT NOT NULL,
+                   section_of BLOB NOT NULL, kinds TEXT NOT NULL, topic_of BLOB NOT NULL, lengths BLOB NOT NULL);
+CREATE TABLE passages (number INTEGER PRIMARY KEY, id TEXT NOT NULL, text TEXT NOT NULL, heading TEXT NOT NULL);
+CREATE TABLE words (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX words_by_stem ON words (stem);
+CREATE TABLE postings (stem TEXT PRIMARY KEY, entries TEXT NOT NULL) WITHOUT ROWID;
+"""
+KIND_CODES = "sftqo"  # one letter a passage, in the order of passages.KINDS
+BATCH = 500  # words looked up in one statement (SQLite limits the parameters of one)
 
 
 class SearchIndex:
-    """BM25 over passages. Build with `build(passages)` or restore with `from_data(data)`.
+    """BM25 over passages, stored in SQLite. `build` makes one (in memory, or in a file for the cache), `open`
+    reads a stored one. The small per-passage columns (section, kind, topic, length) are read whole when it is
+    opened; everything else row by row, as a query needs it."""
 
-    Stored by columns, postings as strings decoded only for the terms a query asks for, so that restoring it costs
-    little more than reading it: a query never pays for the rest of the course.
-    """
-
-    def __init__(self, sections: list[tuple[int, str, str]], columns: dict[str, list[Any]],
-                 postings: dict[str, str], stems: dict[str, str]) -> None:
-        self.sections = sections  # (number, id, title)
-        self.columns = columns  # section (index into sections), kind, id, text, topic, heading, length: one a passage
-        self.postings = postings  # stem -> "passage,frequency,passage,frequency,..." (frequencies in halves)
-        self.stems = stems  # every normal-form word of the course -> its stem
-        lengths = columns["length"]
+    def __init__(self, db: sqlite3.Connection, sections: list[tuple[int, str, str]], topics: list[str],
+                 section_of: array[int], kinds: str, topic_of: array[int], lengths: array[int]) -> None:
+        self.db = db
+        self.sections = sections  # (number, id, title), in course order
+        self.topics = topics  # the topic ids passages belong to
+        self.section_of = section_of  # a passage's index into sections
+        self.kinds = kinds  # a passage's kind, as a letter of KIND_CODES
+        self.topic_of = topic_of  # a passage's index into topics, or -1
+        self.lengths = lengths  # a passage's length in words
         self.average_length = sum(lengths) / len(lengths) if lengths else 1.0
+        self._stems: dict[str, str | None] = {}  # words looked up so far (None: not a course word)
 
     def __len__(self) -> int:
-        return len(self.columns["id"])
+        return len(self.kinds)
+
+    def kind(self, index: int) -> str:
+        return KINDS[KIND_CODES.index(self.kinds[index])]
+
+    def topic(self, index: int) -> str | None:
+        position = self.topic_of[index]
+        return self.topics[position] if position >= 0 else None
 
     def passage(self, index: int) -> Passage:
-        number, section_id, title = self.sections[self.columns["section"][index]]
-        return Passage(number, section_id, title, self.columns["kind"][index], self.columns["id"][index],
-                       self.columns["text"][index], self.columns["topic"][index], self.columns["heading"][index])
+        ident, text, heading = self.db.execute("SELECT id, text, heading FROM passages WHERE number = ?",
+                                               (index,)).fetchone()
+        number, section_id, title = self.sections[self.section_of[index]]
+        return Passage(number, section_id, title, self.kind(index), ident, text, self.topic(index), heading)
+
+    # --- building and opening ------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, passages: list[Passage]) -> SearchIndex:
+    def for_course(cls, course: Course, path: Path | None = None, key: str = "") -> SearchIndex:
+        return cls.build(course_passages(course), path, key)
+
+    @classmethod
+    def build(cls, passages: list[Passage], path: Path | None = None, key: str = "") -> SearchIndex:
+        """The index of `passages`, in memory, or written to `path` (replaced whole, so a reader sees the old
+        file or the new one) and recorded under `key`."""
+        import json
+        import sqlite3
+
         # Counting whole words is done by C code (findall, Counter); Python then works per distinct word.
         shown = [Counter(COMPOUND.findall(p.text)) for p in passages]
         hidden = [Counter(COMPOUND.findall(f"{p.heading} {p.context}")) for p in passages]
@@ -189,43 +234,96 @@ class SearchIndex:
                         by_stem[stem] = by_stem.get(stem, 0) + count * weight * halves
             for stem, count in by_stem.items():
                 postings.setdefault(stem, []).extend((index, count))
-        sections: dict[str, int] = {}
-        for p in passages:
-            sections.setdefault(p.section_id, len(sections))
-        columns: dict[str, list[Any]] = {
-            "section": [sections[p.section_id] for p in passages], "kind": [p.kind for p in passages],
-            "id": [p.id for p in passages], "text": [p.text for p in passages],
-            "topic": [p.topic_id for p in passages], "heading": [p.heading for p in passages],
-            "length": [sum(c.values()) or 1 for c in shown]}
-        ordered = {p.section_id: (p.section_number, p.section_id, p.section_title) for p in passages}
-        encoded = {stem: ",".join(map(str, found)) for stem, found in postings.items()}
-        return cls(list(ordered.values()), columns, encoded, stems)
+
+        sections = list({p.section_id: (p.section_number, p.section_id, p.section_title) for p in passages}.values())
+        section_index = {section_id: n for n, (_, section_id, _) in enumerate(sections)}
+        topics = list(dict.fromkeys(p.topic_id for p in passages if p.topic_id))
+        topic_index = {topic_id: n for n, topic_id in enumerate(topics)}
+        columns = (sections, topics, array("i", (section_index[p.section_id] for p in passages)),
+                   "".join(KIND_CODES[KINDS.index(p.kind)] for p in passages),
+                   array("i", (topic_index[p.topic_id] if p.topic_id else -1 for p in passages)),
+                   array("i", (sum(c.values()) or 1 for c in shown)))
+        target = path.with_name(f".{path.name}.{os.getpid()}") if path else None
+        if target:
+            target.unlink(missing_ok=True)
+        db = sqlite3.connect(target or ":memory:")
+        db.executescript(SCHEMA)
+        db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (key, FORMAT, json.dumps(sections), json.dumps(topics), columns[2].tobytes(), columns[3],
+                    columns[4].tobytes(), columns[5].tobytes()))
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?)",
+                       ((n, p.id, p.text, p.heading) for n, p in enumerate(passages)))
+        db.executemany("INSERT INTO words VALUES (?, ?)", stems.items())
+        db.executemany("INSERT INTO postings VALUES (?, ?)",
+                       ((stem, ",".join(map(str, found))) for stem, found in postings.items()))
+        db.commit()
+        if target and path:
+            db.close()
+            os.replace(target, path)
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return cls(db, *columns)
 
     @classmethod
-    def for_course(cls, course: Course) -> SearchIndex:
-        return cls.build(course_passages(course))
+    def open(cls, path: Path, key: str) -> SearchIndex | None:
+        """The index stored at `path` for `key`, or None when there is none, or it is for other content, of
+        another format, or damaged (then build it again)."""
+        import json
+        import sqlite3
 
-    def to_data(self) -> dict[str, Any]:
-        """Plain data (JSON-safe) from which `from_data` restores the index without re-analysing the course."""
-        return {"format": FORMAT, "sections": [list(s) for s in self.sections], "columns": self.columns,
-                "postings": self.postings, "stems": self.stems}
-
-    @classmethod
-    def from_data(cls, data: Any) -> SearchIndex | None:
-        """The index stored by `to_data`, or None when there is none, or it is of another format or damaged."""
         try:
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
-                return None
-            index = cls([tuple(s) for s in data["sections"]], data["columns"], data["postings"], data["stems"])
-            if set(index.columns) != set(COLUMNS) or any(len(c) != len(index) for c in index.columns.values()):
-                return None
-            return index
-        except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError):
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT key, format, sections, topics, section_of, kinds, topic_of, lengths "
+                                 "FROM meta").fetchone()
+                if row is None or row[0] != key or row[1] != FORMAT:
+                    db.close()
+                    return None
+                index = cls(db, [tuple(s) for s in json.loads(row[2])], json.loads(row[3]), array("i", row[4]),
+                            str(row[5]), array("i", row[6]), array("i", row[7]))
+            except Exception:
+                db.close()
+                raise
+        except (sqlite3.Error, ValueError, TypeError, OSError):  # missing, foreign or truncated: rebuild it
             return None
+        if not len(index) == len(index.section_of) == len(index.topic_of) == len(index.lengths):
+            return None
+        return index
+
+    # --- looking words up ----------------------------------------------------------------------------------
+
+    def stems(self, words: Iterable[str]) -> dict[str, str]:
+        """The stem of each of `words` that the course uses (others are left out)."""
+        words = list(words)
+        wanted = [word for word in dict.fromkeys(words) if word not in self._stems]
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start:start + BATCH]
+            found = dict(self.db.execute(f"SELECT word, stem FROM words WHERE word IN ({','.join('?' * len(batch))})",
+                                         batch).fetchall())
+            self._stems.update((word, found.get(word)) for word in batch)
+        return {word: stem for word in words if (stem := self._stems.get(word)) is not None}
+
+    def spellings(self, terms: Iterable[str]) -> dict[str, str]:
+        """Every course word whose stem is one of `terms`, with that stem: what to look for in a passage's text."""
+        wanted = list(terms)
+        marks = ",".join("?" * len(wanted))
+        found = self.db.execute(f"SELECT word, stem FROM words WHERE stem IN ({marks})", wanted)
+        return {word: stem for word, stem in found if word not in STOP_WORDS}
+
+    def has_stem(self, stem: str) -> bool:
+        return self.db.execute("SELECT 1 FROM postings WHERE stem = ?", (stem,)).fetchone() is not None
 
     def posting(self, stem: str) -> list[int]:
-        encoded = self.postings.get(stem)
-        return list(map(int, encoded.split(","))) if encoded else []
+        """[passage, frequency in halves, passage, frequency in halves, ...] of a stem."""
+        row = self.db.execute("SELECT entries FROM postings WHERE stem = ?", (stem,)).fetchone()
+        return list(map(int, row[0].split(","))) if row else []
+
+    def texts(self, indexes: list[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(indexes))
+        return dict(self.db.execute(f"SELECT number, text FROM passages WHERE number IN ({marks})", indexes))
+
+    def words_between(self, low: str, high: str) -> list[tuple[str, str]]:
+        """(word, stem) of the course words from `low` up to, not including, `high` (alphabetically)."""
+        return self.db.execute("SELECT word, stem FROM words WHERE word >= ? AND word < ?", (low, high)).fetchall()
 
     # --- querying ------------------------------------------------------------------------------------------
 
@@ -233,21 +331,22 @@ class SearchIndex:
         """The query's terms (stems found in the course, in order, without repeats), the typos corrected, and the
         words that could not be."""
         typed = self._query_words(query)
+        known = self.stems(word for _, word in typed)
         terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         unknown: list[str] = []
         # a word the course never uses may still share a stem with one it does ("signals"): stem it now
-        unseen = [word for _, word in typed if self.stems.get(word) not in self.postings]
-        fresh = porter_stems(unseen) if unseen else {}
+        unseen = [word for _, word in typed if word not in known]
+        fresh = conflate_to(porter_stems(unseen), self.has_stem) if unseen else {}
         for shown, word in typed:
-            stem = self.stems.get(word) or _base(fresh.get(word, word), self.postings.keys())  # type: ignore[arg-type]
-            if stem not in self.postings:
+            stem = known.get(word) or fresh.get(word, word)
+            if word not in known and not self.has_stem(stem):
                 corrected = self.correct(word)
                 if corrected is None:
                     unknown.append(shown)
                     continue
-                corrections.append((shown, corrected))
-                stem = self.stems[corrected]
+                corrections.append((shown, corrected[0]))
+                stem = corrected[1]
             if stem not in terms:
                 terms.append(stem)
         return terms, corrections, unknown
@@ -256,35 +355,43 @@ class SearchIndex:
         """(as typed, normal form) of each query word that is not a stop word. A hyphenated word the course does
         not know whole is taken by its parts; two words the course writes as one ("trans signalling",
         "IL 6") are joined."""
+        compounds = [(m.group(), _normal(m.group()), [(p.group(), _normal(p.group())) for p in PART.finditer(
+            m.group())]) for m in COMPOUND.finditer(query)]
+        wholes = [whole for _, whole, parts in compounds if whole and len(parts) > 1]
+        firsts = [word for *_, parts in compounds for _, word in parts]
+        joins = [a + b for a, b in pairwise(firsts)] + [a + b for a, b in pairwise(w for _, w, _ in compounds)]
+        known = self.stems([*wholes, *joins])
         found: list[tuple[str, str]] = []
-        for match in COMPOUND.finditer(query):
-            whole = _normal(match.group())
-            if not whole:
-                continue
-            parts = [(part.group(), _normal(part.group())) for part in PART.finditer(match.group())]
-            found += [(match.group(), whole)] if len(parts) == 1 or whole in self.stems else parts
+        for shown, whole, parts in compounds:
+            if whole:
+                found += [(shown, whole)] if len(parts) == 1 or whole in known else parts
         joined: list[tuple[str, str]] = []
         for shown, word in found:
-            if joined and joined[-1][1] + word in self.stems and joined[-1][1] not in STOP_WORDS:
+            if joined and joined[-1][1] + word in known and joined[-1][1] not in STOP_WORDS:
                 previous_shown, previous = joined.pop()
                 joined.append((f"{previous_shown} {shown}", previous + word))
             else:
                 joined.append((shown, word))
         return [(shown, word) for shown, word in joined if word and word not in STOP_WORDS]
 
-    def correct(self, word: str) -> str | None:
-        """The course word `word` is most likely a typo of, or one it is the unique beginning of, or None. A typo
-        keeps its first letter ("tocilizumb"); a word that differs there is another word ("sword" is not "word")."""
+    def correct(self, word: str) -> tuple[str, str] | None:
+        """The course word (and its stem) that `word` is most likely a typo of, or the one it is the unique
+        beginning of, or None. A typo keeps its first letter ("tocilizumb"); a word that differs there is another
+        word ("sword" is not "word")."""
         if len(word) < MIN_CORRECTABLE or word.isdigit():
             return None
         from difflib import get_close_matches  # only a query with an unknown word pays for it
 
-        similar = [w for w in self.stems if w[0] == word[0] and abs(len(w) - len(word)) <= 3 and w not in STOP_WORDS]
+        same_letter = dict(self.words_between(word[0], chr(ord(word[0]) + 1)))
+        similar = [w for w in same_letter if abs(len(w) - len(word)) <= 3 and w not in STOP_WORDS]
         close = get_close_matches(word, similar, n=1, cutoff=CORRECT_AT)
         if close:
-            return close[0]
-        begun = {self.stems[w]: w for w in self.stems if w.startswith(word) and w not in STOP_WORDS}
-        return min(begun.values(), key=len) if len(begun) == 1 else None
+            return close[0], same_letter[close[0]]
+        begun = {stem: w for w, stem in same_letter.items() if w.startswith(word) and w not in STOP_WORDS}
+        if len(begun) != 1:
+            return None
+        ((stem, shortest),) = begun.items()
+        return shortest, stem
 
     def rank(self, query: str, section: str | None = None) -> Ranking:
         """Every passage that has a query term, scored; `section` (an id) keeps that section's."""
@@ -292,15 +399,17 @@ class SearchIndex:
         scores = self.scores(terms)
         if section is not None:
             wanted = {n for n, (_, section_id, _) in enumerate(self.sections) if section_id == section}
-            scores = {i: score for i, score in scores.items() if self.columns["section"][i] in wanted}
+            scores = {i: score for i, score in scores.items() if self.section_of[i] in wanted}
         return Ranking(query, tuple(terms), tuple(corrections), tuple(unknown), scores)
 
     def results(self, ranking: Ranking, limit: int | None = 10) -> Results:
         """The best `limit` passages of a ranking, best first (ties in course order), with their matched words."""
         scores = ranking.scores
-        best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
-        hits = [Hit(self.passage(i), round(scores[i], 4), self.spans(self.columns["text"][i], ranking.terms),
-                    self.spans(self.columns["heading"][i], ranking.terms)) for i in best]
+        order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        best = [self.passage(i) for i, _ in order[:limit]]
+        spelled = self.spellings(ranking.terms) if best else {}
+        hits = [Hit(p, round(score, 4), spans(p.text, spelled), spans(p.heading, spelled))
+                for p, (_, score) in zip(best, order, strict=False)]
         return Results(ranking.query, ranking.terms, ranking.corrections, hits, ranking.unknown, len(scores))
 
     def search(self, query: str, limit: int | None = 10, section: str | None = None) -> Results:
@@ -311,9 +420,9 @@ class SearchIndex:
         """Each matching passage's score (passage index -> score): BM25, plus a bonus where two query terms stand
         next to each other ("heart failure", "beta cells"), so a phrase outranks its words scattered."""
         total = len(self)
-        lengths = self.columns["length"]
+        lengths, average = self.lengths, self.average_length
         scores: dict[int, float] = {}
-        matched: Counter[int] = Counter()
+        matched: dict[int, int] = {}
         idfs: dict[str, float] = {}
         for term in terms:
             posting = self.posting(term)
@@ -321,43 +430,48 @@ class SearchIndex:
             if not matching:
                 continue
             idfs[term] = idf = math.log(1 + (total - matching + 0.5) / (matching + 0.5))
-            for position in range(0, len(posting), 2):
-                index, count = posting[position], posting[position + 1] / 2
-                norm = K1 * (1 - B + B * lengths[index] / self.average_length)
-                scores[index] = scores.get(index, 0.0) + idf * count * (K1 + 1) / (count + norm)
-                matched[index] += 1
+            entries = iter(posting)
+            for index, halves in zip(entries, entries, strict=True):
+                count = halves / 2
+                scores[index] = scores.get(index, 0.0) + idf * count * (K1 + 1) / (
+                    count + K1 * (1 - B + B * lengths[index] / average))
+                matched[index] = matched.get(index, 0) + 1
         if len(idfs) > 1:
-            several = sorted((i for i in scores if matched[i] > 1), key=lambda i: -scores[i])[:PHRASE_CANDIDATES]
+            several = heapq.nlargest(PHRASE_CANDIDATES, (i for i, n in matched.items() if n > 1),
+                                     key=scores.__getitem__)
+            texts = self.texts(several)
+            spelled = self.spellings(idfs)
             for index in several:
-                for first, second in self.adjacent(self.columns["text"][index], idfs.keys()):
+                for first, second in adjacent(texts[index], spelled):
                     scores[index] += PHRASE_WEIGHT * (idfs[first] + idfs[second]) / 2
         return scores
 
-    def adjacent(self, text: str, terms: Iterable[str]) -> set[tuple[str, str]]:
-        """The pairs of these terms that stand next to each other in `text` (stop words between them ignored;
-        the parts of a hyphenated word are neighbours)."""
-        wanted = set(terms)
-        positions: list[set[str]] = []
-        for compound in COMPOUND.findall(text):
-            whole, *parts = _analyse(compound)
-            stem = self.stems.get(whole[0], whole[0])
-            if parts:
-                positions += [{stem, self.stems.get(part[0], part[0])} & wanted for part in parts
-                              if part[0] not in STOP_WORDS]
-            elif whole[0] not in STOP_WORDS:
-                positions.append({stem} & wanted)
-        pairs = set()
-        for here, after in pairwise(positions):
-            pairs |= {tuple(sorted((a, b))) for a in here for b in after if a != b}
-        return pairs  # type: ignore[return-value]
 
-    def spans(self, text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
-        """Where in `text` the words with these stems are: whole hyphenated words when they match whole, else the
-        matching parts; in order, never overlapping."""
-        wanted = set(terms)
-        found: list[tuple[int, int]] = []
-        for word, start, end, _ in words(text):
-            stem = self.stems.get(word, word)
-            if stem in wanted and word not in STOP_WORDS and not (found and start < found[-1][1]):
-                found.append((start, end))
-        return tuple(found)
+
+def adjacent(text: str, spelled: dict[str, str]) -> set[tuple[str, str]]:
+    """The pairs of terms that stand next to each other in `text`, given the course words that are spellings of
+    the terms (stop words between them are skipped; the parts of a hyphenated word are neighbours)."""
+    positions: list[tuple[str | None, str | None]] = []  # (the term of the whole word, of this part)
+    for compound in COMPOUND.findall(text):
+        analysed = _analyse(compound)
+        whole = spelled.get(analysed[0][0]) if analysed and not analysed[0][3] else None
+        parts = [normal for normal, _, _, part in analysed if part and normal not in STOP_WORDS]
+        if parts:
+            positions += [(whole, spelled.get(part)) for part in parts]
+        elif analysed and analysed[0][0] not in STOP_WORDS:
+            positions.append((whole, None))
+    pairs: set[tuple[str, str]] = set()
+    for here, after in pairwise(positions):
+        if (here[0] or here[1]) and (after[0] or after[1]):
+            pairs |= {(a, b) if a < b else (b, a) for a in here if a for b in after if b and b != a}
+    return pairs
+
+
+def spans(text: str, spelled: dict[str, str]) -> tuple[tuple[int, int], ...]:
+    """Where in `text` the spellings of the terms are: a hyphenated word whole when it matches whole, else its
+    matching parts; in order, never overlapping."""
+    found: list[tuple[int, int]] = []
+    for word, start, end, _ in words(text):
+        if word in spelled and not (found and start < found[-1][1]):
+            found.append((start, end))
+    return tuple(found)

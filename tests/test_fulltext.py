@@ -4,8 +4,6 @@ content changes."""
 
 from __future__ import annotations
 
-import json
-import pickle
 from pathlib import Path
 
 import pytest
@@ -108,26 +106,32 @@ def test_matched_words_are_located_for_highlighting(index: SearchIndex) -> None:
     assert [hit.passage.text[a:b] for a, b in hit.spans] == ["signaling"]  # a part of "Trans-signaling" or whole
 
 
-def test_the_index_is_plain_data_that_survives_json_and_pickle(index: SearchIndex) -> None:
-    data = index.to_data()
-    for restored in (json.loads(json.dumps(data)), pickle.loads(pickle.dumps(data))):
-        again = SearchIndex.from_data(restored)
-        assert again is not None
-        for query in ("beta cells", "tocilizumb", "trans signalling", "IL-6"):
-            assert again.search(query) == index.search(query)
+def test_a_stored_index_answers_as_the_one_built(index: SearchIndex, tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    passages = [index.passage(i) for i in range(len(index))]
+    SearchIndex.build([p._replace(context="Olamkicept sgp130Fc" if p.id == "topic" else "") for p in passages],
+                      path, key="k1")
+    stored = SearchIndex.open(path, "k1")
+    assert stored is not None
+    for query in ("beta cells", "tocilizumb", "trans signalling", "IL-6", "olamkicept", "sword"):
+        assert stored.search(query) == index.search(query), query
 
 
-@pytest.mark.parametrize("data", [None, [], {}, {"format": 999}, {"format": 1, "columns": 3},
-                                  {"format": 1, "sections": [], "columns": {"id": [1], "length": []},
-                                   "postings": {}, "stems": {}}])  # the last: columns missing, of unequal lengths
-def test_data_of_another_format_or_damaged_is_refused(data: object) -> None:
-    assert SearchIndex.from_data(data) is None
+def test_an_index_for_other_content_or_damaged_is_not_opened(index: SearchIndex, tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    assert SearchIndex.open(path, "k1") is None  # none yet
+    SearchIndex.build([index.passage(0)], path, key="k1")
+    assert SearchIndex.open(path, "k2") is None
+    path.write_bytes(path.read_bytes()[:100])
+    assert SearchIndex.open(path, "k1") is None
+    path.write_text("not a database")
+    assert SearchIndex.open(path, "k1") is None
 
 
 def test_the_index_is_built_with_the_course_cache_and_read_back(course_dir: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     load_course(course_dir)  # a cache miss: the course is parsed, and its index built and stored with it
-    assert cache.load_index(course_dir, _key(course_dir)) is not None
+    assert cache.index_path(course_dir).is_file()
 
     def no_build(*args: object) -> SearchIndex:
         raise AssertionError("a query rebuilt the index")
@@ -150,11 +154,19 @@ def test_the_index_is_rebuilt_when_the_content_changes(course_dir: Path) -> None
 
 def test_a_missing_or_broken_index_file_is_rebuilt(course_dir: Path) -> None:
     load_searchable(course_dir)
-    slot = next(cache.cache_dir().glob("search-*.pickle"))
-    slot.write_bytes(b"not a pickle")
+    path = cache.index_path(course_dir)
+    for damage in (path.unlink, lambda: path.write_bytes(b"not a database")):
+        damage()
+        _, index = load_searchable(course_dir)
+        assert index.search("soluble").hits
+        assert path.is_file() and SearchIndex.open(path, _key(course_dir)) is not None  # and stored again
+
+
+def test_an_unwritable_cache_still_answers(course_dir: Path, home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "cache").write_text("a file where the cache folder should be")
     _, index = load_searchable(course_dir)
     assert index.search("soluble").hits
-    assert cache.load_index(course_dir, _key(course_dir)) is not None  # and stored again
 
 
 def test_the_fixture_course_answers_through_the_cache() -> None:

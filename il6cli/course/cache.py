@@ -1,6 +1,5 @@
-"""A cache of the parsed, validated course, so that commands start fast (the course is ~400 KB of YAML).
-Beside it, the course's search index (`fulltext`), as plain data under the same key, so that it is built once
-with the course and rebuilt when the content changes.
+"""A cache of the parsed, validated course, so that commands start fast (the course is ~400 KB of YAML), and
+beside it the course's search index (an SQLite file, see `fulltext`), recorded under the same key.
 
 Keyed by a hash of every section file's name and bytes, the engine version and the Python version, so it is
 never stale: any edit to the content (or an upgrade) misses and rebuilds. One file per content folder; a cache
@@ -15,7 +14,6 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..paths import cache_dir
@@ -30,9 +28,17 @@ def content_key(files: dict[Path, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _slot(directory: Path, kind: str = "course") -> Path:
-    where = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir() / f"{kind}-{where}.pickle"
+def _where(directory: Path) -> str:
+    return hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
+
+
+def _slot(directory: Path) -> Path:
+    return cache_dir() / f"course-{_where(directory)}.pickle"
+
+
+def index_path(directory: Path) -> Path:
+    """Where the search index of the course in `directory` is kept."""
+    return cache_dir() / f"search-{_where(directory)}.sqlite"
 
 
 def load(directory: Path, key: str) -> Course | None:
@@ -44,27 +50,11 @@ def load(directory: Path, key: str) -> Course | None:
 
 
 def save(directory: Path, key: str, course: Course) -> None:
-    _write(_slot(directory), (key, course))
-
-
-def _write(slot: Path, value: object) -> None:
+    slot = _slot(directory)
     try:
         slot.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=slot.parent, prefix=f".{slot.stem}-", delete=False) as handle:
-            handle.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with tempfile.NamedTemporaryFile(dir=slot.parent, prefix=".course-", delete=False) as handle:
+            handle.write(pickle.dumps((key, course), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, slot)  # atomic: a reader sees the old cache or the new one, never half
     except OSError:
         pass  # a read-only home still works, only slower
-
-
-def load_index(directory: Path, key: str) -> dict[str, Any] | None:
-    """The search index's plain data stored beside the course (`fulltext.SearchIndex.to_data`) for the same key."""
-    try:
-        stored_key, data = pickle.loads(_slot(directory, "search").read_bytes())
-    except Exception:  # a missing, truncated or foreign cache is simply a miss
-        return None
-    return data if stored_key == key and isinstance(data, dict) else None
-
-
-def save_index(directory: Path, key: str, data: dict[str, Any]) -> None:
-    _write(_slot(directory, "search"), (key, data))
