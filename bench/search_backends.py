@@ -30,21 +30,34 @@ PRELUDE = "import typer, rich.console, il6cli.content, il6cli.model, il6cli.text
 TIMED = "import time, sys\nstart = time.process_time()\n"
 DONE = "print((time.process_time() - start) * 1000)\n"
 
-CHOSEN = PRELUDE + TIMED + """
+CHOSEN = (
+    PRELUDE
+    + TIMED
+    + """
 from pathlib import Path
 from il6cli.fulltext import SearchIndex
 index = SearchIndex.open(Path(sys.argv[1]), "bench")
 for query in sys.argv[2:]:
     index.search(query, 10)
-""" + DONE
+"""
+    + DONE
+)
 
-PLAIN = PRELUDE + TIMED + """
+PLAIN = (
+    PRELUDE
+    + TIMED
+    + """
 import json, pickle
 path = sys.argv[1]
 data = pickle.loads(open(path, 'rb').read()) if path.endswith('.pickle') else json.loads(open(path).read())
-""" + DONE
+"""
+    + DONE
+)
 
-FTS = PRELUDE + TIMED + """
+FTS = (
+    PRELUDE
+    + TIMED
+    + """
 import sqlite3
 from il6cli.fulltext import STOP_WORDS, words
 db = sqlite3.connect(sys.argv[1])
@@ -53,7 +66,9 @@ for query in sys.argv[2:]:
     match = " OR ".join(f'"{t}"' for t in terms)
     db.execute("SELECT i.*, bm25(p, 1.0, 2.0), highlight(p, 0, char(1), char(2)) FROM p JOIN info i "
                "ON i.rowid = p.rowid WHERE p MATCH ? ORDER BY bm25(p, 1.0, 2.0) LIMIT 10", (match,)).fetchall()
-""" + DONE
+"""
+    + DONE
+)
 
 
 def fts_build(passages: list, path: Path) -> None:  # type: ignore[type-arg]
@@ -65,9 +80,13 @@ def fts_build(passages: list, path: Path) -> None:  # type: ignore[type-arg]
     db = sqlite3.connect(path)
     db.execute("CREATE VIRTUAL TABLE p USING fts5(text, context, tokenize='porter ascii')")
     db.execute("CREATE TABLE info (section_number, section_id, section_title, kind, id, text, topic_id)")
-    db.executemany("INSERT INTO p VALUES (?, ?)", ((" ".join(w for w, *_ in words(p.text)),
-                                                    " ".join(w for w, *_ in words(f"{p.heading} {p.context}")))
-                                                   for p in passages))
+    db.executemany(
+        "INSERT INTO p VALUES (?, ?)",
+        (
+            (" ".join(w for w, *_ in words(p.text)), " ".join(w for w, *_ in words(f"{p.heading} {p.context}")))
+            for p in passages
+        ),
+    )
     db.executemany("INSERT INTO info VALUES (?, ?, ?, ?, ?, ?, ?)", (p[:7] for p in passages))
     db.commit()
     db.close()
@@ -76,15 +95,20 @@ def fts_build(passages: list, path: Path) -> None:  # type: ignore[type-arg]
 def plain_data(index) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """The chosen index's content as the lists and dicts a plain-data cache would hold."""
     passages = [index.passage(i) for i in range(len(index))]
-    return {"passages": [list(p) for p in passages], "lengths": list(index.lengths),
-            "postings": dict(index.db.execute("SELECT stem, entries FROM postings")),
-            "stems": dict(index.db.execute("SELECT word, stem FROM words"))}
+    return {
+        "passages": [list(p) for p in passages],
+        "lengths": list(index.lengths),
+        "postings": dict(index.db.execute("SELECT stem, entries FROM postings")),
+        "stems": dict(index.db.execute("SELECT word, stem FROM words")),
+    }
 
 
 def fresh_process_ms(script: str, *args: str, runs: int = 9) -> float:
     """The fastest of `runs` fresh processes: on a shared machine the minimum is the figure least disturbed."""
-    return min(float(subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                                    check=True).stdout) for _ in range(runs))
+    return min(
+        float(subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True).stdout)
+        for _ in range(runs)
+    )
 
 
 def main() -> None:
@@ -96,8 +120,9 @@ def main() -> None:
     from il6cli.passages import course_passages
 
     if not (args.scale_dir / "content").is_dir():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(args.scale_dir), "--reviews", "1000"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--out", str(args.scale_dir), "--reviews", "1000"], check=True
+        )
     sqlite_ms = fresh_process_ms(PRELUDE + TIMED + "import sqlite3\n" + DONE)
     print(f"import sqlite3 after what `il6` imports anyway: {sqlite_ms:.1f} ms")
     with tempfile.TemporaryDirectory() as scratch:
@@ -115,9 +140,11 @@ def main() -> None:
             start = time.perf_counter()
             fts_build(course_passages(course), fts)
             fts_ms = (time.perf_counter() - start) * 1000
-            print(f"{label}: {len(passages)} passages; build: chosen {chosen_ms:.0f} ms, FTS5 {fts_ms:.0f} ms; "
-                  f"size: chosen {chosen.stat().st_size // 1024} KB, pickle {pickled.stat().st_size // 1024} KB, "
-                  f"JSON {as_json.stat().st_size // 1024} KB, FTS5 {fts.stat().st_size // 1024} KB")
+            print(
+                f"{label}: {len(passages)} passages; build: chosen {chosen_ms:.0f} ms, FTS5 {fts_ms:.0f} ms; "
+                f"size: chosen {chosen.stat().st_size // 1024} KB, pickle {pickled.stat().st_size // 1024} KB, "
+                f"JSON {as_json.stat().st_size // 1024} KB, FTS5 {fts.stat().st_size // 1024} KB"
+            )
             for name, script, path in [("chosen", CHOSEN, chosen), ("FTS5", FTS, fts)]:
                 one = fresh_process_ms(script, str(path), QUERIES[0])
                 four = fresh_process_ms(script, str(path), *QUERIES)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from il6cli import cache
-from il6cli.content import load_course, load_searchable
-from il6cli.fulltext import STOP_WORDS, SearchIndex
-from il6cli.passages import FACT, TOPIC, Passage
-from il6cli.text import normalize
+from il6cli.course import cache
+from il6cli.course.fulltext import STOP_WORDS, SearchIndex
+from il6cli.course.load import load_course, load_searchable
+from il6cli.course.normalize import normalize
+from il6cli.course.passages import FACT, TOPIC, Passage
 
 from .conftest import FIXTURE_COURSE
 
@@ -23,17 +23,19 @@ def passage(ident: str, text: str, kind: str = FACT, section: int = 1, context: 
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex.build([
-        passage("classic", "In classic signaling, IL-6 binds the membrane receptor on the same cell."),
-        passage("trans", "Trans-signaling uses the soluble receptor, so cells without one respond."),
-        passage("tnf", "TNF-α rises first in sepsis, then IL-6 follows."),
-        passage("beta", "Pancreatic beta cells secrete insulin; IL-1β damages them."),
-        passage("scattered", "The beta subunit of TGF-β acts on naive T cells and on many other cells."),
-        passage("drug", "Tocilizumab blocks the IL-6 receptor.", section=2),
-        passage("heart", "Heart failure and cachexia often go together.", section=2),
-        passage("heart2", "The failure of the graft, and the heart rate, were recorded.", section=2),
-        passage("topic", "Blocks trans-signaling only.", kind=TOPIC, section=2, context="Olamkicept sgp130Fc"),
-    ])
+    return SearchIndex.build(
+        [
+            passage("classic", "In classic signaling, IL-6 binds the membrane receptor on the same cell."),
+            passage("trans", "Trans-signaling uses the soluble receptor, so cells without one respond."),
+            passage("tnf", "TNF-α rises first in sepsis, then IL-6 follows."),
+            passage("beta", "Pancreatic beta cells secrete insulin; IL-1β damages them."),
+            passage("scattered", "The beta subunit of TGF-β acts on naive T cells and on many other cells."),
+            passage("drug", "Tocilizumab blocks the IL-6 receptor.", section=2),
+            passage("heart", "Heart failure and cachexia often go together.", section=2),
+            passage("heart2", "The failure of the graft, and the heart rate, were recorded.", section=2),
+            passage("topic", "Blocks trans-signaling only.", kind=TOPIC, section=2, context="Olamkicept sgp130Fc"),
+        ]
+    )
 
 
 def ids(index: SearchIndex, query: str, limit: int = 3, section: str | None = None) -> list[str]:
@@ -109,8 +111,9 @@ def test_matched_words_are_located_for_highlighting(index: SearchIndex) -> None:
 def test_a_stored_index_answers_as_the_one_built(index: SearchIndex, tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite"
     passages = [index.passage(i) for i in range(len(index))]
-    SearchIndex.build([p._replace(context="Olamkicept sgp130Fc" if p.id == "topic" else "") for p in passages],
-                      path, key="k1")
+    SearchIndex.build(
+        [p._replace(context="Olamkicept sgp130Fc" if p.id == "topic" else "") for p in passages], path, key="k1"
+    )
     stored = SearchIndex.open(path, "k1")
     assert stored is not None
     for query in ("beta cells", "tocilizumb", "trans signalling", "IL-6", "olamkicept", "sword"):
@@ -128,8 +131,9 @@ def test_an_index_for_other_content_or_damaged_is_not_opened(index: SearchIndex,
     assert SearchIndex.open(path, "k1") is None
 
 
-def test_the_index_is_built_with_the_course_cache_and_read_back(course_dir: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_index_is_built_with_the_course_cache_and_read_back(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_course(course_dir)  # a cache miss: the course is parsed, and its index built and stored with it
     assert cache.index_path(course_dir).is_file()
 
@@ -138,16 +142,19 @@ def test_the_index_is_built_with_the_course_cache_and_read_back(course_dir: Path
 
     monkeypatch.setattr(SearchIndex, "build", no_build)
     _, index = load_searchable(course_dir)
-    assert {h.passage.id for h in index.search("soluble receptor", limit=2).hits} == {"signaling.fact.1",
-                                                                                      "signaling-01"}
+    assert {h.passage.id for h in index.search("soluble receptor", limit=2).hits} == {
+        "signaling.fact.1",
+        "signaling-01",
+    }
 
 
 def test_the_index_is_rebuilt_when_the_content_changes(course_dir: Path) -> None:
     _, index = load_searchable(course_dir)
     assert index.search("glycoprotein").hits == []
     section = course_dir / "02-signaling.yaml"
-    section.write_text(section.read_text().replace("Signals can travel two ways.",
-                                                   "Signals travel through a glycoprotein."))
+    section.write_text(
+        section.read_text().replace("Signals can travel two ways.", "Signals travel through a glycoprotein.")
+    )
     _, index = load_searchable(course_dir)
     assert [h.passage.id for h in index.search("glycoprotein").hits] == ["signaling.summary.1"]
 
@@ -175,6 +182,6 @@ def test_the_fixture_course_answers_through_the_cache() -> None:
 
 
 def _key(directory: Path) -> str:
-    from il6cli.content import _read_all, section_files
+    from il6cli.course.load import _read_all, course_files
 
-    return cache.content_key(_read_all(section_files(directory)))
+    return cache.content_key(_read_all(course_files(directory)))

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ContentError, Il6Error, Problem
 from .format import MANIFEST_FILE, MAX_SECTION_BYTES, SECTION_FILE
 from .model import Course
+
+if TYPE_CHECKING:
+    from .fulltext import SearchIndex
 
 
 def default_content_dir() -> Path:
@@ -48,13 +52,31 @@ def course_files(directory: Path) -> list[Path]:
 
 def load_course(directory: Path, use_cache: bool = True) -> Course:
     """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
-    files = _read_all(course_files(directory))
     if not use_cache:
         from .parse import parse_course
 
-        return parse_course(files)
+        return parse_course(_read_all(course_files(directory)))
+    return _cached(directory)[0]
+
+
+def load_searchable(directory: Path) -> tuple[Course, SearchIndex]:
+    """The course and its search index, both from the cache when the files are unchanged."""
+    from . import cache
+    from .fulltext import SearchIndex
+
+    course, key = _cached(directory)
+    index = SearchIndex.open(cache.index_path(directory), key)
+    if index is None:  # the cache was filled by an older version, or the index file is gone: build it now
+        index = _build_index(directory, key, course)
+    return course, index
+
+
+def _cached(directory: Path) -> tuple[Course, str]:
+    """The course and its content key. A cache miss parses the files and stores the course and, built with it,
+    its search index, so that no query has to build one."""
     from . import cache
 
+    files = _read_all(course_files(directory))
     key = cache.content_key(files)
     course = cache.load(directory, key)
     if course is None:
@@ -62,7 +84,23 @@ def load_course(directory: Path, use_cache: bool = True) -> Course:
 
         course = parse_course(files)
         cache.save(directory, key, course)
-    return course
+        _build_index(directory, key, course)
+    return course, key
+
+
+def _build_index(directory: Path, key: str, course: Course) -> SearchIndex:
+    """The course's search index, stored for `key`; in memory only when the cache folder cannot be written."""
+    import sqlite3  # the index is built on SQLite anyway
+
+    from . import cache
+    from .fulltext import SearchIndex
+
+    path = cache.index_path(directory)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SearchIndex.for_course(course, path, key)
+    except (OSError, sqlite3.Error):
+        return SearchIndex.for_course(course)
 
 
 def _read_all(paths: list[Path]) -> dict[Path, bytes]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .markdown import blocks
 from .model import Course, Section
 
 SUMMARY = "summary"
@@ -21,7 +22,6 @@ QUESTION = "question explanation"
 OBJECTIVE = "objective"
 KINDS = (SUMMARY, FACT, TOPIC, QUESTION, OBJECTIVE)
 
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(\*\*|__|`)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -45,37 +45,47 @@ def course_passages(course: Course) -> list[Passage]:
 
 
 def section_passages(section: Section) -> list[Passage]:
-    def make(kind: str, ident: str, text: str, topic_id: str | None = None, heading: str = "",
-             context: str = "") -> Passage:
-        return Passage(section.number, section.id, plain(section.title), kind, ident, plain(text), topic_id,
-                       plain(heading), plain(context))
+    def make(
+        kind: str, ident: str, text: str, topic_id: str | None = None, heading: str = "", context: str = ""
+    ) -> Passage:
+        return Passage(
+            section.number,
+            section.id,
+            plain(section.title),
+            kind,
+            ident,
+            plain(text),
+            topic_id,
+            plain(heading),
+            plain(context),
+        )
 
     found = [make(OBJECTIVE, f"{section.id}.objective.{n}", text) for n, text in enumerate(section.objectives, 1)]
-    found += [make(SUMMARY, f"{section.id}.summary.{n}", text)
-              for n, text in enumerate(summary_paragraphs(section.summary), 1)]
+    found += [
+        make(SUMMARY, f"{section.id}.summary.{n}", text)
+        for n, text in enumerate(summary_paragraphs(section.summary), 1)
+    ]
     found += [make(FACT, f"{section.id}.fact.{n}", fact.text) for n, fact in enumerate(section.facts, 1)]
-    found += [make(TOPIC, topic.id, topic.explanation, topic.id, topic.title, "; ".join(topic.aliases))
-              for topic in section.topics]
-    found += [make(QUESTION, question.id, question.explanation, question.topic_id, question.prompt)
-              for question in section.questions]
+    found += [
+        make(TOPIC, topic.id, topic.explanation, topic.id, topic.title, "; ".join(topic.aliases))
+        for topic in section.topics
+    ]
+    found += [
+        make(QUESTION, question.id, question.explanation, question.topic_id, question.prompt)
+        for question in section.questions
+    ]
     return [passage for passage in found if passage.text]
 
 
 def summary_paragraphs(summary: str) -> list[str]:
-    """The summary's paragraphs, a list split into its items (each says one thing, and is shown alone)."""
+    """The summary's paragraphs, a list cut into its lead-in and its items (each says one thing, and is shown
+    alone), a table kept whole."""
     out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", summary.strip()):
-        lines = [line for line in paragraph.splitlines() if line.strip()]
-        if not any(LIST_ITEM.match(line) for line in lines):
-            out.append(" ".join(lines))
-            continue
-        items: list[str] = []
-        for line in lines:
-            if LIST_ITEM.match(line) or not items:
-                items.append(LIST_ITEM.sub("", line, count=1))
-            else:
-                items[-1] += " " + line.strip()
-        out += items
+    for block in blocks(summary):
+        if block.kind == "list":
+            out += [block.text, *(item.text for item in block.items)] if block.text else [i.text for i in block.items]
+        else:
+            out.append(block.text or " ".join(block.rows))
     return out
 
 

@@ -22,14 +22,14 @@ import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .normalize import normalize
 from .passages import KINDS, Passage, course_passages
-from .text import normalize
 
 if TYPE_CHECKING:
     import sqlite3
@@ -61,6 +61,35 @@ _STOP_WORDS = """
 STOP_WORDS = frozenset(_STOP_WORDS.split())  # already in normal form (a test checks), so import costs nothing
 
 
+# How students ask versus how a course says it: general English, not knowledge of any subject. A query word on
+# the left also searches, at RELATED_WEIGHT, the words on the right that the course uses ("history of IL-6"
+# finds where IL-6 was discovered, cloned and named).
+RELATED_WEIGHT = 0.5
+STUDY_WORDS = {
+    "history": "discovered discovery cloned named early",
+    "discovered": "cloned named described",
+    "discovery": "discovered cloned named described",
+    "treatment": "therapy therapies drug drugs treated",
+    "treat": "therapy drug treatment",
+    "therapy": "treatment drug",
+    "drug": "therapy treatment",
+    "medicine": "drug therapy treatment",
+    "medication": "drug therapy treatment",
+    "cause": "drive drives induce induces causal",
+    "symptoms": "signs features",
+    "side": "adverse",
+    "test": "measure measured assay",
+    "measure": "assay measured",
+    "level": "concentration concentrations",
+    "increase": "raise raises rise elevated higher",
+    "decrease": "lower lowers reduce reduces fall",
+    "role": "function functions effects",
+    "job": "function role effects",
+    "made": "produced produce secreted released source sources",
+    "produce": "produced secreted released source sources",
+}
+
+
 class Hit(NamedTuple):
     passage: Passage
     score: float
@@ -85,6 +114,7 @@ class Ranking(NamedTuple):
     corrections: tuple[tuple[str, str], ...]
     unknown: tuple[str, ...]
     scores: dict[int, float]  # passage index -> score
+    related: tuple[str, ...] = ()  # stems searched at RELATED_WEIGHT for a study word of the query
 
 
 @lru_cache(maxsize=65536)
@@ -98,8 +128,11 @@ def _analyse(compound: str) -> tuple[tuple[str, int, int, bool], ...]:
     whole = _normal(compound)
     found = [(whole, 0, len(compound), False)] if whole else []
     if not compound.isalnum():
-        found += [(normal, part.start(), part.end(), True) for part in PART.finditer(compound)
-                  if (normal := _normal(part.group())) and normal != whole]
+        found += [
+            (normal, part.start(), part.end(), True)
+            for part in PART.finditer(compound)
+            if (normal := _normal(part.group())) and normal != whole
+        ]
     return tuple(found)
 
 
@@ -155,8 +188,7 @@ def _base(stem: str, known: set[str]) -> str:
 
 
 def _bases(stem: str) -> list[str]:
-    return [stem[: -len(suffix)] for suffix in DERIVED
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_BASE]
+    return [stem[: -len(suffix)] for suffix in DERIVED if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_BASE]
 
 
 SCHEMA = """
@@ -176,8 +208,16 @@ class SearchIndex:
     reads a stored one. The small per-passage columns (section, kind, topic, length) are read whole when it is
     opened; everything else row by row, as a query needs it."""
 
-    def __init__(self, db: sqlite3.Connection, sections: list[tuple[int, str, str]], topics: list[str],
-                 section_of: array[int], kinds: str, topic_of: array[int], lengths: array[int]) -> None:
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        sections: list[tuple[int, str, str]],
+        topics: list[str],
+        section_of: array[int],
+        kinds: str,
+        topic_of: array[int],
+        lengths: array[int],
+    ) -> None:
         self.db = db
         self.sections = sections  # (number, id, title), in course order
         self.topics = topics  # the topic ids passages belong to
@@ -199,8 +239,9 @@ class SearchIndex:
         return self.topics[position] if position >= 0 else None
 
     def passage(self, index: int) -> Passage:
-        ident, text, heading = self.db.execute("SELECT id, text, heading FROM passages WHERE number = ?",
-                                               (index,)).fetchone()
+        ident, text, heading = self.db.execute(
+            "SELECT id, text, heading FROM passages WHERE number = ?", (index,)
+        ).fetchone()
         number, section_id, title = self.sections[self.section_of[index]]
         return Passage(number, section_id, title, self.kind(index), ident, text, self.topic(index), heading)
 
@@ -223,8 +264,14 @@ class SearchIndex:
         distinct = set().union(*shown, *hidden)
         stems = conflate(porter_stems(normal for compound in distinct for normal, *_ in _analyse(compound)))
         # counted in halves: a word counts 2, a part of a hyphenated word 1 ("β" of "TGF-β" is not "beta cells")
-        terms = {compound: [(stems[normal], 1 if part else 2) for normal, _, _, part in _analyse(compound)
-                            if normal not in STOP_WORDS] for compound in distinct}
+        terms = {
+            compound: [
+                (stems[normal], 1 if part else 2)
+                for normal, _, _, part in _analyse(compound)
+                if normal not in STOP_WORDS
+            ]
+            for compound in distinct
+        }
         postings: dict[str, list[int]] = {}
         for index, (text_counts, context_counts) in enumerate(zip(shown, hidden, strict=True)):
             by_stem: dict[str, int] = {}
@@ -239,23 +286,40 @@ class SearchIndex:
         section_index = {section_id: n for n, (_, section_id, _) in enumerate(sections)}
         topics = list(dict.fromkeys(p.topic_id for p in passages if p.topic_id))
         topic_index = {topic_id: n for n, topic_id in enumerate(topics)}
-        columns = (sections, topics, array("i", (section_index[p.section_id] for p in passages)),
-                   "".join(KIND_CODES[KINDS.index(p.kind)] for p in passages),
-                   array("i", (topic_index[p.topic_id] if p.topic_id else -1 for p in passages)),
-                   array("i", (sum(c.values()) or 1 for c in shown)))
+        columns = (
+            sections,
+            topics,
+            array("i", (section_index[p.section_id] for p in passages)),
+            "".join(KIND_CODES[KINDS.index(p.kind)] for p in passages),
+            array("i", (topic_index[p.topic_id] if p.topic_id else -1 for p in passages)),
+            array("i", (sum(c.values()) or 1 for c in shown)),
+        )
         target = path.with_name(f".{path.name}.{os.getpid()}") if path else None
         if target:
             target.unlink(missing_ok=True)
         db = sqlite3.connect(target or ":memory:")
         db.executescript(SCHEMA)
-        db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   (key, FORMAT, json.dumps(sections), json.dumps(topics), columns[2].tobytes(), columns[3],
-                    columns[4].tobytes(), columns[5].tobytes()))
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?)",
-                       ((n, p.id, p.text, p.heading) for n, p in enumerate(passages)))
+        db.execute(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                FORMAT,
+                json.dumps(sections),
+                json.dumps(topics),
+                columns[2].tobytes(),
+                columns[3],
+                columns[4].tobytes(),
+                columns[5].tobytes(),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO passages VALUES (?, ?, ?, ?)", ((n, p.id, p.text, p.heading) for n, p in enumerate(passages))
+        )
         db.executemany("INSERT INTO words VALUES (?, ?)", stems.items())
-        db.executemany("INSERT INTO postings VALUES (?, ?)",
-                       ((stem, ",".join(map(str, found))) for stem, found in postings.items()))
+        db.executemany(
+            "INSERT INTO postings VALUES (?, ?)",
+            ((stem, ",".join(map(str, found))) for stem, found in postings.items()),
+        )
         db.commit()
         if target and path:
             db.close()
@@ -273,13 +337,21 @@ class SearchIndex:
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                row = db.execute("SELECT key, format, sections, topics, section_of, kinds, topic_of, lengths "
-                                 "FROM meta").fetchone()
+                row = db.execute(
+                    "SELECT key, format, sections, topics, section_of, kinds, topic_of, lengths FROM meta"
+                ).fetchone()
                 if row is None or row[0] != key or row[1] != FORMAT:
                     db.close()
                     return None
-                index = cls(db, [tuple(s) for s in json.loads(row[2])], json.loads(row[3]), array("i", row[4]),
-                            str(row[5]), array("i", row[6]), array("i", row[7]))
+                index = cls(
+                    db,
+                    [tuple(s) for s in json.loads(row[2])],
+                    json.loads(row[3]),
+                    array("i", row[4]),
+                    str(row[5]),
+                    array("i", row[6]),
+                    array("i", row[7]),
+                )
             except Exception:
                 db.close()
                 raise
@@ -296,9 +368,12 @@ class SearchIndex:
         words = list(words)
         wanted = [word for word in dict.fromkeys(words) if word not in self._stems]
         for start in range(0, len(wanted), BATCH):
-            batch = wanted[start:start + BATCH]
-            found = dict(self.db.execute(f"SELECT word, stem FROM words WHERE word IN ({','.join('?' * len(batch))})",
-                                         batch).fetchall())
+            batch = wanted[start : start + BATCH]
+            found = dict(
+                self.db.execute(
+                    f"SELECT word, stem FROM words WHERE word IN ({','.join('?' * len(batch))})", batch
+                ).fetchall()
+            )
             self._stems.update((word, found.get(word)) for word in batch)
         return {word: stem for word in words if (stem := self._stems.get(word)) is not None}
 
@@ -329,7 +404,7 @@ class SearchIndex:
 
     def analyse(self, query: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
         """The query's terms (stems found in the course, in order, without repeats), the typos corrected, and the
-        words that could not be."""
+        words that could not be (nor be searched through a related word)."""
         typed = self._query_words(query)
         known = self.stems(word for _, word in typed)
         terms: list[str] = []
@@ -341,9 +416,10 @@ class SearchIndex:
         for shown, word in typed:
             stem = known.get(word) or fresh.get(word, word)
             if word not in known and not self.has_stem(stem):
-                corrected = self.correct(word)
+                corrected = self.correct(word) if word not in STUDY_WORDS else None
                 if corrected is None:
-                    unknown.append(shown)
+                    if not self.related([word]):
+                        unknown.append(shown)
                     continue
                 corrections.append((shown, corrected[0]))
                 stem = corrected[1]
@@ -353,10 +429,12 @@ class SearchIndex:
 
     def _query_words(self, query: str) -> list[tuple[str, str]]:
         """(as typed, normal form) of each query word that is not a stop word. A hyphenated word the course does
-        not know whole is taken by its parts; two words the course writes as one ("trans signalling",
-        "IL 6") are joined."""
-        compounds = [(m.group(), _normal(m.group()), [(p.group(), _normal(p.group())) for p in PART.finditer(
-            m.group())]) for m in COMPOUND.finditer(query)]
+        not know whole is taken by its parts; two words that the course also writes as one ("trans signalling",
+        "IL 6") are taken joined as well."""
+        compounds = [
+            (m.group(), _normal(m.group()), [(p.group(), _normal(p.group())) for p in PART.finditer(m.group())])
+            for m in COMPOUND.finditer(query)
+        ]
         wholes = [whole for _, whole, parts in compounds if whole and len(parts) > 1]
         firsts = [word for *_, parts in compounds for _, word in parts]
         joins = [a + b for a, b in pairwise(firsts)] + [a + b for a, b in pairwise(w for _, w, _ in compounds)]
@@ -365,14 +443,12 @@ class SearchIndex:
         for shown, whole, parts in compounds:
             if whole:
                 found += [(shown, whole)] if len(parts) == 1 or whole in known else parts
-        joined: list[tuple[str, str]] = []
-        for shown, word in found:
-            if joined and joined[-1][1] + word in known and joined[-1][1] not in STOP_WORDS:
-                previous_shown, previous = joined.pop()
-                joined.append((f"{previous_shown} {shown}", previous + word))
-            else:
-                joined.append((shown, word))
-        return [(shown, word) for shown, word in joined if word and word not in STOP_WORDS]
+        joined = [
+            (f"{a} {b}", first + second)
+            for (a, first), (b, second) in pairwise(found)
+            if first + second in known and first not in STOP_WORDS and second not in STOP_WORDS
+        ]
+        return [(shown, word) for shown, word in [*found, *joined] if word and word not in STOP_WORDS]
 
     def correct(self, word: str) -> tuple[str, str] | None:
         """The course word (and its stem) that `word` is most likely a typo of, or the one it is the unique
@@ -393,59 +469,71 @@ class SearchIndex:
         ((stem, shortest),) = begun.items()
         return shortest, stem
 
+    def related(self, typed: list[str]) -> list[str]:
+        """The stems of the course words related to the study words among `typed` (normal forms)."""
+        wanted = [_normal(w) for word in typed for w in STUDY_WORDS.get(word, "").split()]
+        return list(dict.fromkeys(self.stems(wanted).values())) if wanted else []
+
     def rank(self, query: str, section: str | None = None) -> Ranking:
         """Every passage that has a query term, scored; `section` (an id) keeps that section's."""
         terms, corrections, unknown = self.analyse(query)
-        scores = self.scores(terms)
+        related = [stem for stem in self.related([word for _, word in self._query_words(query)]) if stem not in terms]
+        scores = self.scores(terms, related)
         if section is not None:
             wanted = {n for n, (_, section_id, _) in enumerate(self.sections) if section_id == section}
             scores = {i: score for i, score in scores.items() if self.section_of[i] in wanted}
-        return Ranking(query, tuple(terms), tuple(corrections), tuple(unknown), scores)
+        return Ranking(query, tuple(terms), tuple(corrections), tuple(unknown), scores, tuple(related))
 
     def results(self, ranking: Ranking, limit: int | None = 10) -> Results:
         """The best `limit` passages of a ranking, best first (ties in course order), with their matched words."""
         scores = ranking.scores
         order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         best = [self.passage(i) for i, _ in order[:limit]]
-        spelled = self.spellings(ranking.terms) if best else {}
-        hits = [Hit(p, round(score, 4), spans(p.text, spelled), spans(p.heading, spelled))
-                for p, (_, score) in zip(best, order, strict=False)]
+        spelled = self.spellings([*ranking.terms, *ranking.related]) if best else {}
+        hits = [
+            Hit(p, round(score, 4), spans(p.text, spelled), spans(p.heading, spelled))
+            for p, (_, score) in zip(best, order, strict=False)
+        ]
         return Results(ranking.query, ranking.terms, ranking.corrections, hits, ranking.unknown, len(scores))
 
     def search(self, query: str, limit: int | None = 10, section: str | None = None) -> Results:
         """Passages ranked by BM25 for `query`, best first; only passages with at least one query term."""
         return self.results(self.rank(query, section), limit)
 
-    def scores(self, terms: list[str]) -> dict[int, float]:
-        """Each matching passage's score (passage index -> score): BM25, plus a bonus where two query terms stand
-        next to each other ("heart failure", "beta cells"), so a phrase outranks its words scattered."""
+    def scores(self, terms: Sequence[str], related: Sequence[str] = ()) -> dict[int, float]:
+        """Each matching passage's score (passage index -> score): BM25 (a related word's at RELATED_WEIGHT),
+        plus a bonus where two query terms stand next to each other ("heart failure", "beta cells"), so a phrase
+        outranks its words scattered."""
         total = len(self)
         lengths, average = self.lengths, self.average_length
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
         idfs: dict[str, float] = {}
-        for term in terms:
+        for term, weight in [*((t, 1.0) for t in terms), *((t, RELATED_WEIGHT) for t in related)]:
             posting = self.posting(term)
             matching = len(posting) // 2
             if not matching:
                 continue
-            idfs[term] = idf = math.log(1 + (total - matching + 0.5) / (matching + 0.5))
+            idf = weight * math.log(1 + (total - matching + 0.5) / (matching + 0.5))
+            if weight == 1.0:
+                idfs[term] = idf
             entries = iter(posting)
             for index, halves in zip(entries, entries, strict=True):
                 count = halves / 2
                 scores[index] = scores.get(index, 0.0) + idf * count * (K1 + 1) / (
-                    count + K1 * (1 - B + B * lengths[index] / average))
+                    count + K1 * (1 - B + B * lengths[index] / average)
+                )
                 matched[index] = matched.get(index, 0) + 1
         if len(idfs) > 1:
-            several = heapq.nlargest(PHRASE_CANDIDATES, (i for i, n in matched.items() if n > 1),
-                                     key=scores.__getitem__)
+            several = heapq.nlargest(
+                PHRASE_CANDIDATES, (i for i, n in matched.items() if n > 1), key=scores.__getitem__
+            )
             texts = self.texts(several)
             spelled = self.spellings(idfs)
             for index in several:
                 for first, second in adjacent(texts[index], spelled):
                     scores[index] += PHRASE_WEIGHT * (idfs[first] + idfs[second]) / 2
         return scores
-
 
 
 def adjacent(text: str, spelled: dict[str, str]) -> set[tuple[str, str]]:

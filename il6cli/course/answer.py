@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from .fulltext import STOP_WORDS, Ranking, Results, SearchIndex
 from .model import Course, Topic
+from .normalize import normalize
 from .passages import QUESTION, TOPIC
 from .search import CLOSE_ENOUGH, SUGGEST_AT_LEAST, TIE_MARGIN, TopicIndex
-from .text import normalize
 
 QUESTION_SHARE = 0.5  # how much a topic's best-matching question explanation adds to its own explanation's score
 FITS = 0.5  # the best topic is shown when its score is at least this share of the best passage's
@@ -98,12 +98,13 @@ def topic_scores(course: Course, index: SearchIndex, ranking: Ranking) -> dict[s
             own[topic_id] = max(own.get(topic_id, 0.0), score)
         elif kind == QUESTION:
             questions[topic_id] = max(questions.get(topic_id, 0.0), score)
-    return {topic_id: own.get(topic_id, 0.0) + QUESTION_SHARE * questions.get(topic_id, 0.0)
-            for topic_id in own.keys() | questions.keys()}
+    return {
+        topic_id: own.get(topic_id, 0.0) + QUESTION_SHARE * questions.get(topic_id, 0.0)
+        for topic_id in own.keys() | questions.keys()
+    }
 
 
 def rank_topics(course: Course, scores: dict[str, float]) -> list[Topic]:
     """Topics by their `topic_scores`, best first; ties in course order."""
     order = {topic.id: position for position, topic in enumerate(course.topics)}
     return [course.topics_by_id[t] for t in sorted(scores, key=lambda t: (-scores[t], order[t]))]
-
