@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 QUERIES = ["heart failure", "what does IL-6 do in exercise", "tocilizumb", "trans signalling"]
-PRELUDE = "import typer, rich.console, il6cli.content, il6cli.model, il6cli.text\n"  # what `il6` has imported
+PRELUDE = "import typer, rich.console, il6cli.course.load, il6cli.course.model, il6cli.course.normalize\n"  # what `il6` has imported
 TIMED = "import time, sys\nstart = time.process_time()\n"
 DONE = "print((time.process_time() - start) * 1000)\n"
 
@@ -35,7 +35,7 @@ CHOSEN = (
     + TIMED
     + """
 from pathlib import Path
-from il6cli.fulltext import SearchIndex
+from il6cli.course.fulltext import SearchIndex
 index = SearchIndex.open(Path(sys.argv[1]), "bench")
 for query in sys.argv[2:]:
     index.search(query, 10)
@@ -59,7 +59,7 @@ FTS = (
     + TIMED
     + """
 import sqlite3
-from il6cli.fulltext import STOP_WORDS, words
+from il6cli.course.fulltext import STOP_WORDS, words
 db = sqlite3.connect(sys.argv[1])
 for query in sys.argv[2:]:
     terms = [w for w, *_ in words(query) if w not in STOP_WORDS]
@@ -74,7 +74,7 @@ for query in sys.argv[2:]:
 def fts_build(passages: list, path: Path) -> None:  # type: ignore[type-arg]
     import sqlite3
 
-    from il6cli.fulltext import words
+    from il6cli.course.fulltext import words
 
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
@@ -115,9 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale-dir", type=Path, default=HERE / ".scale")
     args = parser.parse_args()
-    from il6cli.content import default_content_dir, load_course
-    from il6cli.fulltext import SearchIndex
-    from il6cli.passages import course_passages
+    from il6cli.course.load import default_content_dir, load_course
+    from il6cli.course.fulltext import SearchIndex
+    from il6cli.course.passages import course_passages
 
     if not (args.scale_dir / "content").is_dir():
         subprocess.run(

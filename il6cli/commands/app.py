@@ -18,6 +18,7 @@ import typer
 from ..errors import ContentError, Il6Error
 
 if TYPE_CHECKING:
+    from ..course.fulltext import SearchIndex
     from ..course.model import Course
 
 EXIT_ERROR = 1
@@ -120,6 +121,12 @@ def load(content: Path | None, use_cache: bool = True) -> Course:
     from ..course.load import load_course, resolve_content_dir
 
     return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
+
+
+def load_searchable(content: Path | None) -> tuple[Course, SearchIndex]:
+    from ..course.load import load_searchable, resolve_content_dir
+
+    return load_searchable(resolve_content_dir(str(content) if content else None))
 
 
 def interactive() -> bool:

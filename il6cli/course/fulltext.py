@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from .model import Course
 
-FORMAT = 2  # bump when the stored layout changes, so an old index file is rebuilt
+FORMAT = 3  # bump when the stored layout or what is indexed changes (passages, analysis), so old files are rebuilt
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 CONTEXT_WEIGHT = 2  # a word of a passage's heading or context (a topic's title and aliases, a question's prompt)

@@ -24,7 +24,8 @@ KINDS = (SUMMARY, FACT, TOPIC, QUESTION, OBJECTIVE)
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-EMPHASIS = re.compile(r"(\*\*|__|`)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+EMPHASIS = re.compile(r"(\*\*|`)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")  # not "__": a cloze blank is "___"
+BULLET = "•"
 
 
 class Passage(NamedTuple):
@@ -90,10 +91,17 @@ def summary_paragraphs(summary: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """Markdown prose as one line of plain text: links to their words, emphasis markers and control characters
-    dropped, white space collapsed."""
+    """Markdown prose as one line of plain text: a list's items marked with a bullet, links to their words,
+    emphasis markers and control characters dropped, white space collapsed."""
+    if "\n" in text.strip() and any(block.kind == "list" for block in blocks(text)):
+        text = " ".join(
+            " ".join([block.text, *(f"{BULLET} {item.text}" for item in block.items)]).strip()
+            if block.kind == "list"
+            else block.text or " ".join(block.rows)
+            for block in blocks(text)
+        )
     if "](" in text:
         text = MARKDOWN_LINK.sub(r"\1", text)
-    if "*" in text or "_" in text or "`" in text:
+    if "*" in text or "`" in text:
         text = EMPHASIS.sub("", text)
     return " ".join(CONTROL.sub(" ", text).split())
