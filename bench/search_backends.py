@@ -26,7 +26,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 QUERIES = ["heart failure", "what does IL-6 do in exercise", "tocilizumb", "trans signalling"]
-PRELUDE = "import typer, rich.console, il6cli.course.load, il6cli.course.model, il6cli.course.normalize\n"  # what `il6` has imported
+# what `il6` has imported before a command runs
+PRELUDE = "import typer, rich.console, il6cli.course.load, il6cli.course.model, il6cli.course.normalize\n"
 TIMED = "import time, sys\nstart = time.process_time()\n"
 DONE = "print((time.process_time() - start) * 1000)\n"
 
@@ -115,8 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale-dir", type=Path, default=HERE / ".scale")
     args = parser.parse_args()
-    from il6cli.course.load import default_content_dir, load_course
     from il6cli.course.fulltext import SearchIndex
+    from il6cli.course.load import default_content_dir, load_course
     from il6cli.course.passages import course_passages
 
     if not (args.scale_dir / "content").is_dir():
