@@ -11,7 +11,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
-from il6cli.store import Store, iso
+
+from il6cli.progress.days import iso
+from il6cli.progress.store import Store
 
 TYPES = ["multiple_choice", "true_false", "typed", "recall"]
 

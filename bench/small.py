@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generate import progress
 
-from il6cli.content import default_content_dir, load_course
+from il6cli.course.load import default_content_dir, load_course
 
 if __name__ == "__main__":
     home = Path(sys.argv[1])
