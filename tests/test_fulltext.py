@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from il6cli.course import cache
-from il6cli.course.fulltext import STOP_WORDS, SearchIndex
+from il6cli.course.fulltext import STOP_WORDS, STUDY_WORDS, SearchIndex
 from il6cli.course.load import load_course, load_searchable
 from il6cli.course.normalize import normalize
 from il6cli.course.passages import FACT, TOPIC, Passage
@@ -60,7 +60,7 @@ def test_question_words_and_filler_are_not_terms(index: SearchIndex) -> None:
     assert results.terms[0] == "sepsi" and "what" not in results.terms and "the" not in results.terms
     assert [h.passage.id for h in results.hits] == ["tnf"]
     assert index.search("what is the").hits == []
-    assert all(word == normalize(word) for word in STOP_WORDS)
+    assert all(word == normalize(word) for word in [*STOP_WORDS, *STUDY_WORDS])
 
 
 def test_a_phrase_outranks_its_words_scattered(index: SearchIndex) -> None:
@@ -83,6 +83,15 @@ def test_an_unknown_word_is_reported_not_guessed(index: SearchIndex) -> None:
     results = index.search("sword")  # close to "word"? not a typo: typos keep their first letter
     assert results.hits == [] and results.corrections == () and results.unknown == ("sword",)
     assert index.search("xylophone sepsis").unknown == ("xylophone",)
+
+
+def test_a_study_word_also_searches_how_a_course_says_it(index: SearchIndex) -> None:
+    results = index.search("history of tocilizumab")  # neither "history" nor its related words are in this one
+    assert results.unknown == ("history",) and results.hits[0].passage.id == "drug"
+    cloned = SearchIndex.build([passage("a", "The factor was cloned in 1986."), passage("b", "A factor.")])
+    [first, *_] = cloned.search("history of the factor").hits
+    assert first.passage.id == "a" and [first.passage.text[a:b] for a, b in first.spans] == ["factor", "cloned"]
+    assert cloned.search("treatments").unknown == ("treatments",)  # related words the course does not use either
 
 
 def test_the_title_and_aliases_of_a_topic_find_it(index: SearchIndex) -> None:

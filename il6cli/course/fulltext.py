@@ -1,6 +1,6 @@
 """Full-text search over the course's passages: BM25 ranking of stemmed words, typo correction, highlighting.
 
-Words are compared in `text.normalize`'s form (case, accents, Greek letters, British spelling folded) and then
+Words are compared in `normalize`'s form (case, accents, Greek letters, British spelling folded) and then
 stemmed with the Porter stemmer, so "signalling", "signals" and "signaling" are one term. A hyphenated word
 counts whole and by its parts: "trans-signaling" is found by "trans signalling", "transsignaling" and
 "signaling". Stop words and question words ("what is", "how does", "who") are not terms at all, so they never
@@ -416,7 +416,7 @@ class SearchIndex:
         for shown, word in typed:
             stem = known.get(word) or fresh.get(word, word)
             if word not in known and not self.has_stem(stem):
-                corrected = self.correct(word) if word not in STUDY_WORDS else None
+                corrected = self.correct(word) if not self.related([word]) else None
                 if corrected is None:
                     if not self.related([word]):
                         unknown.append(shown)
@@ -471,7 +471,8 @@ class SearchIndex:
 
     def related(self, typed: list[str]) -> list[str]:
         """The stems of the course words related to the study words among `typed` (normal forms)."""
-        wanted = [_normal(w) for word in typed for w in STUDY_WORDS.get(word, "").split()]
+        related = (STUDY_WORDS.get(word) or STUDY_WORDS.get(word.removesuffix("s"), "") for word in typed)
+        wanted = [_normal(w) for listed in related for w in listed.split()]
         return list(dict.fromkeys(self.stems(wanted).values())) if wanted else []
 
     def rank(self, query: str, section: str | None = None) -> Ranking:
