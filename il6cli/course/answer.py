@@ -1,7 +1,7 @@
 """What `il6 explain QUERY` answers: the topic the query names, else the passages that answer it and the topic
 that best fits them, with the other likely topics as "See also"; suggestions only when nothing matches at all.
 
-A query names a topic when it is the topic's id, title or an alias (in `text.normalize`'s form), or a typo of
+A query names a topic when it is the topic's id, title or an alias (in `normalize`'s form), or a typo of
 one, either as typed or without its question words ("what is IL-6"). A query that is only the beginning of a
 longer name ("inflammation" of "inflammation of aging") does not name it: it is answered from the whole course.
 """
@@ -51,22 +51,21 @@ def answer(course: Course, index: SearchIndex, query: str, limit: int = 10) -> A
         stripped = " ".join(word for word in query.split() if normalize(word) not in dropped)
         if stripped and stripped != query:
             named, corrected = name_lookup(topics, stripped, typo_allowed)
+    if len(named) == 1:
+        return Answer(query, results, named[0], named=True, corrected_from=query if corrected else None)
+    if not named and not results.hits:
+        wanted = normalize(query)
+        suggestions = [t for score, t in topics.scores(wanted)[:5] if score >= SUGGEST_AT_LEAST] if wanted else []
+        return Answer(query, results, suggestions=suggestions)
     scores = topic_scores(course, index, ranking)
     ranked = rank_topics(course, scores)
-    shown = results
-    if len(named) == 1:
-        return Answer(query, shown, named[0], named=True, corrected_from=query if corrected else None)
     if named:  # a name several topics share: the one whose text answers the query best, the others to see
         order = {topic.id: position for position, topic in enumerate(ranked)}
         named.sort(key=lambda topic: order.get(topic.id, len(order)))
-        return Answer(query, shown, named[0], named=True, see_also=named[1:])
-    if not results.hits:
-        wanted = normalize(query)
-        suggestions = [t for score, t in topics.scores(wanted)[:5] if score >= SUGGEST_AT_LEAST] if wanted else []
-        return Answer(query, shown, suggestions=suggestions)
+        return Answer(query, results, named[0], named=True, see_also=named[1:])
     best = ranked[0] if ranked and scores[ranked[0].id] >= FITS * results.hits[0].score else None
     see_also = [t for t in ranked if t is not best and scores[t.id] >= SEE_ALSO_SHARE * scores[ranked[0].id]]
-    return Answer(query, shown, best, see_also=see_also[:SEE_ALSO_MAX])
+    return Answer(query, results, best, see_also=see_also[:SEE_ALSO_MAX])
 
 
 def name_lookup(topics: TopicIndex, query: str, typo_allowed: bool = True) -> tuple[list[Topic], bool]:
