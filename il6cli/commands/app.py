@@ -8,7 +8,7 @@ stderr with exit 1 (usage errors: 2). Command modules import their heavy modules
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -127,6 +127,12 @@ def load_searchable(content: Path | None) -> tuple[Course, SearchIndex]:
     from ..course.load import load_searchable, resolve_content_dir
 
     return load_searchable(resolve_content_dir(str(content) if content else None))
+
+
+def load_with_index(content: Path | None) -> tuple[Course, Callable[[], SearchIndex]]:
+    from ..course.load import load_with_index, resolve_content_dir
+
+    return load_with_index(resolve_content_dir(str(content) if content else None))
 
 
 def interactive() -> bool:

@@ -19,6 +19,7 @@ from .app import (
     interactive,
     load,
     load_searchable,
+    load_with_index,
     now,
 )
 
@@ -111,16 +112,20 @@ def explain(
     """Explain a topic, or answer a question from the whole course: the passages that answer it, the topic that
     fits best, and others to see."""
     with boundary():
-        from ..course.answer import answer
+        from ..course.answer import answer, named_exactly
         from ..ui.output import Mode, output_mode, show
-        from ..ui.views import AnswerView, search_notes
+        from ..ui.views import AnswerView, TopicView, search_notes
 
-        course, index = load_searchable(content)
+        course, index = load_with_index(content)
         text = " ".join(query)
-        found = answer(course, index, text, limit=EXPLAIN_PASSAGES)
+        mode = output_mode(as_json, plain)
+        named = named_exactly(course, text)
+        if named and mode is not Mode.JSON:  # today's `il6 explain TOPIC`, without opening the search index
+            show(TopicView(named, course), mode)
+            return
+        found = answer(course, index(), text, limit=EXPLAIN_PASSAGES)
         if not found.found:
             _nothing_found(text, found.suggestions)
-        mode = output_mode(as_json, plain)
         if mode is Mode.PLAIN:  # messages, so that stdout stays the answer alone
             if found.named and found.corrected_from and found.topic:
                 sys.stderr.write(f"(showing {found.topic.id} for {found.corrected_from!r})\n")

@@ -68,6 +68,17 @@ def answer(course: Course, index: SearchIndex, query: str, limit: int = 10) -> A
     return Answer(query, results, best, see_also=see_also[:SEE_ALSO_MAX])
 
 
+def named_exactly(course: Course, query: str) -> Topic | None:
+    """The one topic whose id, title or alias the query is, as typed or without its question words: what
+    `answer` would show without searching (so a command can show it without opening the search index)."""
+    topics = TopicIndex(course)
+    for wanted in (query, " ".join(w for w in query.split() if normalize(w) not in STOP_WORDS)):
+        named, _ = name_lookup(topics, wanted, typo_allowed=False)
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
+
+
 def name_lookup(topics: TopicIndex, query: str, typo_allowed: bool = True) -> tuple[list[Topic], bool]:
     """The topics whose id, title or alias the query is (or is a typo of, when allowed: then the flag is True)."""
     wanted = normalize(query)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,13 +62,24 @@ def load_course(directory: Path, use_cache: bool = True) -> Course:
 
 def load_searchable(directory: Path) -> tuple[Course, SearchIndex]:
     """The course and its search index, both from the cache when the files are unchanged."""
-    from . import cache
-    from .fulltext import SearchIndex
+    course, index = load_with_index(directory)
+    return course, index()
 
+
+def load_with_index(directory: Path) -> tuple[Course, Callable[[], SearchIndex]]:
+    """The course, and a function that opens its search index (stored with the course cache) when a command
+    finds it needs it: `il6 explain gp130` shows the topic without opening it."""
     course, key = _cached(directory)
-    index = SearchIndex.open(cache.index_path(directory), key)
-    if index is None:  # the cache was filled by an older version, or the index file is gone: build it now
-        index = _build_index(directory, key, course)
+
+    def index() -> SearchIndex:
+        from . import cache
+        from .fulltext import SearchIndex
+
+        found = SearchIndex.open(cache.index_path(directory), key)
+        if found is None:  # the cache was filled by an older version, or the index file is gone: build it now
+            found = _build_index(directory, key, course)
+        return found
+
     return course, index
 
 
