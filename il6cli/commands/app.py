@@ -123,10 +123,10 @@ def load(content: Path | None, use_cache: bool = True) -> Course:
     return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
 
 
-def load_searchable(content: Path | None) -> tuple[Course, SearchIndex]:
-    from ..course.load import load_searchable, resolve_content_dir
+def load_index(content: Path | None) -> SearchIndex:
+    from ..course.load import load_index, resolve_content_dir
 
-    return load_searchable(resolve_content_dir(str(content) if content else None))
+    return load_index(resolve_content_dir(str(content) if content else None))
 
 
 def load_with_index(content: Path | None) -> tuple[Course, Callable[[], SearchIndex]]:

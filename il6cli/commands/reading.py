@@ -18,7 +18,7 @@ from .app import (
     complete_topic,
     interactive,
     load,
-    load_searchable,
+    load_index,
     load_with_index,
     now,
 )
@@ -113,17 +113,19 @@ def explain(
     fits best, and others to see."""
     with boundary():
         from ..course.answer import answer, named_exactly
+        from ..course.search import TopicIndex
         from ..ui.output import Mode, output_mode, show
         from ..ui.views import AnswerView, TopicView, search_notes
 
         course, index = load_with_index(content)
         text = " ".join(query)
         mode = output_mode(as_json, plain)
-        named = named_exactly(course, text)
+        topics = TopicIndex(course)
+        named = named_exactly(topics, text)
         if named and mode is not Mode.JSON:  # today's `il6 explain TOPIC`, without opening the search index
             show(TopicView(named, course), mode)
             return
-        found = answer(course, index(), text, limit=EXPLAIN_PASSAGES)
+        found = answer(course, index(), text, limit=EXPLAIN_PASSAGES, topics=topics)
         if not found.found:
             _nothing_found(text, found.suggestions)
         if mode is Mode.PLAIN:  # messages, so that stdout stays the answer alone
@@ -154,12 +156,12 @@ def search(
 ) -> None:
     """Every place the course says something: passages ranked by how well they answer the query."""
     with boundary():
-        from ..course.search import find_section
+        from ..course.search import pick_section
         from ..ui.output import Mode, output_mode, show
         from ..ui.views import SearchView, one_line, search_notes
 
-        course, index = load_searchable(content)
-        within = find_section(course, section).id if section else None
+        index = load_index(content)
+        within = pick_section(index.sections, section).id if section else None
         text = " ".join(query)
         results = index.search(text, limit, within)
         mode = output_mode(as_json, plain)

@@ -37,9 +37,10 @@ class Answer:
         return self.topic is not None or bool(self.results.hits)
 
 
-def answer(course: Course, index: SearchIndex, query: str, limit: int = 10) -> Answer:
-    """`query` answered from `course` (see the module's docstring); `limit` passages at most."""
-    topics = TopicIndex(course)
+def answer(course: Course, index: SearchIndex, query: str, limit: int = 10, topics: TopicIndex | None = None) -> Answer:
+    """`query` answered from `course` (see the module's docstring); `limit` passages at most. `topics` is the
+    course's `TopicIndex`, when the caller has made it already."""
+    topics = topics or TopicIndex(course)
     ranking = index.rank(query)
     results = index.results(ranking, limit)
     # A typo of a topic's name is forgiven only when the query has a word the course does not use: "exercise" is
@@ -68,10 +69,9 @@ def answer(course: Course, index: SearchIndex, query: str, limit: int = 10) -> A
     return Answer(query, results, best, see_also=see_also[:SEE_ALSO_MAX])
 
 
-def named_exactly(course: Course, query: str) -> Topic | None:
+def named_exactly(topics: TopicIndex, query: str) -> Topic | None:
     """The one topic whose id, title or alias the query is, as typed or without its question words: what
     `answer` would show without searching (so a command can show it without opening the search index)."""
-    topics = TopicIndex(course)
     for wanted in (query, " ".join(w for w in query.split() if normalize(w) not in STOP_WORDS)):
         named, _ = name_lookup(topics, wanted, typo_allowed=False)
         if named:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from .model import Course
 
-FORMAT = 3  # bump when the stored layout or what is indexed changes (passages, analysis), so old files are rebuilt
+FORMAT = 4  # bump when the stored layout or what is indexed changes (passages, analysis), so old files are rebuilt
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 CONTEXT_WEIGHT = 2  # a word of a passage's heading or context (a topic's title and aliases, a question's prompt)
@@ -88,6 +88,12 @@ STUDY_WORDS = {
     "made": "produced produce secreted released source sources",
     "produce": "produced secreted released source sources",
 }
+
+
+class SectionRef(NamedTuple):
+    number: int
+    id: str
+    title: str
 
 
 class Hit(NamedTuple):
@@ -192,8 +198,10 @@ def _bases(stem: str) -> list[str]:
 
 
 SCHEMA = """
-CREATE TABLE meta (key TEXT NOT NULL, format INTEGER NOT NULL, sections TEXT NOT NULL, topics TEXT NOT NULL,
-                   section_of BLOB NOT NULL, kinds TEXT NOT NULL, topic_of BLOB NOT NULL, lengths BLOB NOT NULL);
+CREATE TABLE meta (key TEXT NOT NULL, format INTEGER NOT NULL, section_of BLOB NOT NULL, kinds TEXT NOT NULL,
+                   topic_of BLOB NOT NULL, lengths BLOB NOT NULL);
+CREATE TABLE sections (position INTEGER PRIMARY KEY, number INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE topics (position INTEGER PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE passages (number INTEGER PRIMARY KEY, id TEXT NOT NULL, text TEXT NOT NULL, heading TEXT NOT NULL);
 CREATE TABLE words (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX words_by_stem ON words (stem);
@@ -211,7 +219,7 @@ class SearchIndex:
     def __init__(
         self,
         db: sqlite3.Connection,
-        sections: list[tuple[int, str, str]],
+        sections: list[SectionRef],
         topics: list[str],
         section_of: array[int],
         kinds: str,
@@ -255,7 +263,6 @@ class SearchIndex:
     def build(cls, passages: list[Passage], path: Path | None = None, key: str = "") -> SearchIndex:
         """The index of `passages`, in memory, or written to `path` (replaced whole, so a reader sees the old
         file or the new one) and recorded under `key`."""
-        import json
         import sqlite3
 
         # Counting whole words is done by C code (findall, Counter); Python then works per distinct word.
@@ -282,7 +289,9 @@ class SearchIndex:
             for stem, count in by_stem.items():
                 postings.setdefault(stem, []).extend((index, count))
 
-        sections = list({p.section_id: (p.section_number, p.section_id, p.section_title) for p in passages}.values())
+        sections = list(
+            {p.section_id: SectionRef(p.section_number, p.section_id, p.section_title) for p in passages}.values()
+        )
         section_index = {section_id: n for n, (_, section_id, _) in enumerate(sections)}
         topics = list(dict.fromkeys(p.topic_id for p in passages if p.topic_id))
         topic_index = {topic_id: n for n, topic_id in enumerate(topics)}
@@ -300,18 +309,11 @@ class SearchIndex:
         db = sqlite3.connect(target or ":memory:")
         db.executescript(SCHEMA)
         db.execute(
-            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                FORMAT,
-                json.dumps(sections),
-                json.dumps(topics),
-                columns[2].tobytes(),
-                columns[3],
-                columns[4].tobytes(),
-                columns[5].tobytes(),
-            ),
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
+            (key, FORMAT, columns[2].tobytes(), columns[3], columns[4].tobytes(), columns[5].tobytes()),
         )
+        db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?)", ((n, *row) for n, row in enumerate(sections)))
+        db.executemany("INSERT INTO topics VALUES (?, ?)", enumerate(topics))
         db.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?)", ((n, p.id, p.text, p.heading) for n, p in enumerate(passages))
         )
@@ -331,26 +333,26 @@ class SearchIndex:
     def open(cls, path: Path, key: str) -> SearchIndex | None:
         """The index stored at `path` for `key`, or None when there is none, or it is for other content, of
         another format, or damaged (then build it again)."""
-        import json
         import sqlite3
 
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                row = db.execute(
-                    "SELECT key, format, sections, topics, section_of, kinds, topic_of, lengths FROM meta"
-                ).fetchone()
+                row = db.execute("SELECT key, format, section_of, kinds, topic_of, lengths FROM meta").fetchone()
                 if row is None or row[0] != key or row[1] != FORMAT:
                     db.close()
                     return None
                 index = cls(
                     db,
-                    [tuple(s) for s in json.loads(row[2])],
-                    json.loads(row[3]),
+                    [
+                        SectionRef(*row)
+                        for row in db.execute("SELECT number, id, title FROM sections ORDER BY position")
+                    ],
+                    [topic for (topic,) in db.execute("SELECT id FROM topics ORDER BY position")],
+                    array("i", row[2]),
+                    str(row[3]),
                     array("i", row[4]),
-                    str(row[5]),
-                    array("i", row[6]),
-                    array("i", row[7]),
+                    array("i", row[5]),
                 )
             except Exception:
                 db.close()

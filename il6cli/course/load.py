@@ -66,6 +66,16 @@ def load_searchable(directory: Path) -> tuple[Course, SearchIndex]:
     return course, index()
 
 
+def load_index(directory: Path) -> SearchIndex:
+    """The search index alone, from the cache when the files are unchanged: `il6 search` shows passages and needs
+    nothing else of the course, so a large course's cache is not read (only its files, for their hash)."""
+    from . import cache
+    from .fulltext import SearchIndex
+
+    found = SearchIndex.open(cache.index_path(directory), cache.content_key(_read_all(course_files(directory))))
+    return found if found is not None else load_searchable(directory)[1]
+
+
 def load_with_index(directory: Path) -> tuple[Course, Callable[[], SearchIndex]]:
     """The course, and a function that opens its search index (stored with the course cache) when a command
     finds it needs it: `il6 explain gp130` shows the topic without opening it."""

@@ -8,8 +8,9 @@ Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ..errors import NotFoundError
 from .model import Course, Section, Topic
@@ -21,16 +22,32 @@ SUGGEST_AT_LEAST = 0.5
 MIN_PREFIX = 3
 
 
+class SectionLike(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def number(self) -> int: ...
+
+
+AnySection = TypeVar("AnySection", bound=SectionLike)
+
+
 def find_section(course: Course, name: str) -> Section:
     """A section by id, number or unique id prefix."""
+    return pick_section(course.sections, name)
+
+
+def pick_section(sections: Sequence[AnySection], name: str) -> AnySection:
+    """`find_section` among any sections that have an id and a number (the course's, or a search index's)."""
     wanted = name.strip().lower()
-    for section in course.sections:
+    for section in sections:
         if wanted in (section.id, str(section.number), f"{section.number:02}"):
             return section
-    matches = [s for s in course.sections if s.id.startswith(wanted)] if wanted else []
+    matches = [s for s in sections if s.id.startswith(wanted)] if wanted else []
     if len(matches) == 1:
         return matches[0]
-    known = ", ".join(s.id for s in (matches or course.sections))
+    known = ", ".join(s.id for s in (matches or sections))
     what = "several sections match" if matches else "no section matches"
     raise NotFoundError(f"{what} {name!r}", hint=f"sections: {known}")
 
