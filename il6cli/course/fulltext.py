@@ -235,6 +235,7 @@ class SearchIndex:
         self.lengths = lengths  # a passage's length in words
         self.average_length = sum(lengths) / len(lengths) if lengths else 1.0
         self._stems: dict[str, str | None] = {}  # words looked up so far (None: not a course word)
+        self._norms: list[float] | None = None
 
     def __len__(self) -> int:
         return len(self.kinds)
@@ -490,8 +491,9 @@ class SearchIndex:
     def results(self, ranking: Ranking, limit: int | None = 10) -> Results:
         """The best `limit` passages of a ranking, best first (ties in course order), with their matched words."""
         scores = ranking.scores
-        order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        best = [self.passage(i) for i, _ in order[:limit]]
+        every = ((-score, index) for index, score in scores.items())
+        order = [(i, -s) for s, i in (sorted(every) if limit is None else heapq.nsmallest(limit, every))]
+        best = [self.passage(i) for i, _ in order]
         spelled = self.spellings([*ranking.terms, *ranking.related]) if best else {}
         hits = [
             Hit(p, round(score, 4), spans(p.text, spelled), spans(p.heading, spelled))
@@ -503,12 +505,19 @@ class SearchIndex:
         """Passages ranked by BM25 for `query`, best first; only passages with at least one query term."""
         return self.results(self.rank(query, section), limit)
 
+    def norms(self) -> list[float]:
+        """BM25's length normalisation of each passage, computed once per index."""
+        if self._norms is None:
+            average = self.average_length
+            self._norms = [K1 * (1 - B + B * length / average) for length in self.lengths]
+        return self._norms
+
     def scores(self, terms: Sequence[str], related: Sequence[str] = ()) -> dict[int, float]:
         """Each matching passage's score (passage index -> score): BM25 (a related word's at RELATED_WEIGHT),
         plus a bonus where two query terms stand next to each other ("heart failure", "beta cells"), so a phrase
         outranks its words scattered."""
         total = len(self)
-        lengths, average = self.lengths, self.average_length
+        norms = self.norms()
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
         idfs: dict[str, float] = {}
@@ -520,13 +529,11 @@ class SearchIndex:
             idf = weight * math.log(1 + (total - matching + 0.5) / (matching + 0.5))
             if weight == 1.0:
                 idfs[term] = idf
-            entries = iter(posting)
-            for index, halves in zip(entries, entries, strict=True):
+            gain, get, seen = idf * (K1 + 1), scores.get, matched.get  # bound once: this loop is the query's cost
+            for index, halves in zip(posting[::2], posting[1::2], strict=True):
                 count = halves / 2
-                scores[index] = scores.get(index, 0.0) + idf * count * (K1 + 1) / (
-                    count + K1 * (1 - B + B * lengths[index] / average)
-                )
-                matched[index] = matched.get(index, 0) + 1
+                scores[index] = get(index, 0.0) + gain * count / (count + norms[index])
+                matched[index] = seen(index, 0) + 1
         if len(idfs) > 1:
             several = heapq.nlargest(
                 PHRASE_CANDIDATES, (i for i, n in matched.items() if n > 1), key=scores.__getitem__
