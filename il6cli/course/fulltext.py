@@ -308,6 +308,9 @@ class SearchIndex:
         if target:
             target.unlink(missing_ok=True)
         db = sqlite3.connect(target or ":memory:")
+        # a new file, renamed into place only when complete: no journal and no syncs are needed while writing it
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         db.executescript(SCHEMA)
         db.execute(
             "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
