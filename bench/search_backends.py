@@ -60,7 +60,8 @@ FTS = (
     + TIMED
     + """
 import sqlite3
-from il6cli.course.fulltext import STOP_WORDS, words
+from il6cli.course.fulltext import words
+from il6cli.course.search import STOP_WORDS
 db = sqlite3.connect(sys.argv[1])
 for query in sys.argv[2:]:
     terms = [w for w, *_ in words(query) if w not in STOP_WORDS]

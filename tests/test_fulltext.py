@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from il6cli.course import cache
-from il6cli.course.fulltext import STOP_WORDS, STUDY_WORDS, SearchIndex
+from il6cli.course.fulltext import STUDY_WORDS, SearchIndex
 from il6cli.course.load import load_course, load_searchable
 from il6cli.course.normalize import normalize
 from il6cli.course.passages import FACT, TOPIC, Passage
+from il6cli.course.search import STOP_WORDS
 
 from .conftest import FIXTURE_COURSE
 

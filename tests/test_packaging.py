@@ -50,6 +50,7 @@ def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[
     assert not {"yaml", "il6cli.course.parse"} & loaded  # the course came from the cache (the first probe filled it)
     assert not {"questionary", "prompt_toolkit", "fsrs"} & loaded
     assert ("sqlite3" in loaded) is searches
+    assert ("il6cli.course.fulltext" in loaded) is searches
 
 
 @pytest.mark.slow

@@ -112,7 +112,6 @@ def explain(
     """Explain a topic, or answer a question from the whole course: the passages that answer it, the topic that
     fits best, and others to see."""
     with boundary():
-        from ..course.answer import answer, named_exactly
         from ..course.search import TopicIndex
         from ..ui.output import Mode, output_mode, show
         from ..ui.views import AnswerView, TopicView, search_notes
@@ -121,10 +120,12 @@ def explain(
         text = " ".join(query)
         mode = output_mode(as_json, plain)
         topics = TopicIndex(course)
-        named = named_exactly(topics, text)
-        if named and mode is not Mode.JSON:  # today's `il6 explain TOPIC`, without opening the search index
+        named = topics.named(text)
+        if named and mode is not Mode.JSON:  # today's `il6 explain TOPIC`, without the search index
             show(TopicView(named, course), mode)
             return
+        from ..course.answer import answer
+
         found = answer(course, index(), text, limit=EXPLAIN_PASSAGES, topics=topics)
         if not found.found:
             _nothing_found(text, found.suggestions)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .fulltext import STOP_WORDS, Ranking, Results, SearchIndex
+from .fulltext import Ranking, Results, SearchIndex
 from .model import Course, Topic
 from .normalize import normalize
 from .passages import QUESTION, TOPIC
-from .search import CLOSE_ENOUGH, SUGGEST_AT_LEAST, TIE_MARGIN, TopicIndex
+from .search import CLOSE_ENOUGH, STOP_WORDS, SUGGEST_AT_LEAST, TIE_MARGIN, TopicIndex
 
 QUESTION_SHARE = 0.5  # how much a topic's best-matching question explanation adds to its own explanation's score
 FITS = 0.5  # the best topic is shown when its score is at least this share of the best passage's
@@ -67,16 +67,6 @@ def answer(course: Course, index: SearchIndex, query: str, limit: int = 10, topi
     best = ranked[0] if ranked and scores[ranked[0].id] >= FITS * results.hits[0].score else None
     see_also = [t for t in ranked if t is not best and scores[t.id] >= SEE_ALSO_SHARE * scores[ranked[0].id]]
     return Answer(query, results, best, see_also=see_also[:SEE_ALSO_MAX])
-
-
-def named_exactly(topics: TopicIndex, query: str) -> Topic | None:
-    """The one topic whose id, title or alias the query is, as typed or without its question words: what
-    `answer` would show without searching (so a command can show it without opening the search index)."""
-    for wanted in (query, " ".join(w for w in query.split() if normalize(w) not in STOP_WORDS)):
-        named, _ = name_lookup(topics, wanted, typo_allowed=False)
-        if named:
-            return named[0] if len(named) == 1 else None
-    return None
 
 
 def name_lookup(topics: TopicIndex, query: str, typo_allowed: bool = True) -> tuple[list[Topic], bool]:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .normalize import normalize
 from .passages import KINDS, Passage, course_passages
+from .search import STOP_WORDS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -47,18 +48,6 @@ MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct ("gen" could b
 
 COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010-\u2013][^\W_]+)*")  # words joined by hyphens or en dashes
 PART = re.compile(r"[^\W_]+")
-
-# Filler and question words: never terms, so "what is the role of IL-6 in sepsis" searches "role il6 sepsis".
-_STOP_WORDS = """
-    a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing done down during each else ever explain explained few for
-    from further had has have having he her here hers herself him himself his how i if in into is it its itself
-    just kind me mean means meant more most my myself no nor not now of off on once only or other our ours ourselves
-    out over own please same she should so some such tell than that the their theirs them themselves then there
-    these they this those through to too under until up us very was we were what whats when where which while
-    who whom whose why will with would you your yours yourself s t
-"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())  # already in normal form (a test checks), so import costs nothing
 
 
 # How students ask versus how a course says it: general English, not knowledge of any subject. A query word on

@@ -16,6 +16,18 @@ from ..errors import NotFoundError
 from .model import Course, Section, Topic
 from .normalize import normalize
 
+# Filler and question words: never terms, so "what is the role of IL-6 in sepsis" searches "role il6 sepsis".
+_STOP_WORDS = """
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing done down during each else ever explain explained few for
+    from further had has have having he her here hers herself him himself his how i if in into is it its itself
+    just kind me mean means meant more most my myself no nor not now of off on once only or other our ours ourselves
+    out over own please same she should so some such tell than that the their theirs them themselves then there
+    these they this those through to too under until up us very was we were what whats when where which while
+    who whom whose why will with would you your yours yourself s t
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())  # already in normal form (a test checks), so import costs nothing
+
 CLOSE_ENOUGH = 0.84  # SequenceMatcher ratio above which a spelling counts as a typo of a key
 TIE_MARGIN = 0.02  # two topics this close to the best score are both offered
 SUGGEST_AT_LEAST = 0.5
@@ -102,6 +114,16 @@ class TopicIndex:
                 return Lookup(topic=tied[0], corrected_from=query)
             return Lookup(candidates=tied)
         return Lookup(suggestions=[topic for score, topic in scored[:5] if score >= SUGGEST_AT_LEAST])
+
+    def named(self, query: str) -> Topic | None:
+        """The one topic whose id, title or alias the query is exactly, as typed or without its question words
+        ("what is IL-6"): what `il6 explain` shows without searching the course."""
+        for wanted in (query, " ".join(w for w in query.split() if normalize(w) not in STOP_WORDS)):
+            key = normalize(wanted)
+            exact = _unique(topic for k, topic in self.keys if k == key) if key else []
+            if exact:
+                return exact[0] if len(exact) == 1 else None
+        return None
 
     def scores(self, wanted: str) -> list[tuple[float, Topic]]:
         """Each topic's best similarity to the query, best first (ties in course order)."""
