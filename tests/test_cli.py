@@ -28,7 +28,7 @@ def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, s
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("command", ["learn", "explain", "topics", "validate", "quiz", "stats", "reset"])
+@pytest.mark.parametrize("command", ["learn", "explain", "search", "topics", "validate", "quiz", "stats", "reset"])
 def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     code, out, _ = run(runner, command, "--help")
     assert code == 0
@@ -54,7 +54,7 @@ def assert_help_describes(command: str, out: str) -> None:
 def test_top_level_help_lists_every_command(runner: CliRunner) -> None:
     code, out, _ = run(runner, "--help")
     assert code == 0
-    for command in ["learn", "explain", "topics", "validate", "quiz", "stats", "reset"]:
+    for command in ["learn", "explain", "search", "topics", "validate", "quiz", "stats", "reset"]:
         assert command in out
 
 
@@ -71,22 +71,102 @@ def test_explain_json_has_stable_keys(runner: CliRunner) -> None:
     code, out, _ = run(runner, "explain", *FIX, "--json", "CRP")
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["id", "title", "section", "aliases", "explanation", "related", "references"]
+    assert list(data) == ["id", "title", "section", "aliases", "explanation", "related", "references", "passages"]
     assert data["id"] == "c-reactive-protein" and data["section"] == "signaling"
+    assert data["passages"][0]["id"] == "signaling-02"  # "Which organ makes CRP?": its explanation
 
 
-def test_explain_unknown_topic_suggests_and_exits_1(runner: CliRunner) -> None:
-    code, out, err = run(runner, "explain", *FIX, "trans signal pathway")
+def test_explain_nothing_in_the_course_exits_1_with_suggestions(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "crprotein")
     assert code == 1 and out == ""
-    assert "No topic matches 'trans signal pathway'." in err
-    assert "il6 explain trans-signaling" in err
-
-
-def test_explain_ambiguous_lists_candidates_and_exits_1(runner: CliRunner) -> None:
-    code, out, err = run(runner, "explain", *FIX, "chain")
+    assert "Nothing in the course matches 'crprotein'." in err
+    assert "il6 explain c-reactive-protein" in err
+    code, out, err = run(runner, "explain", *FIX, "xylophone")
     assert code == 1 and out == ""
-    assert "Several topics match 'chain':" in err
-    assert "alpha-receptor" in err and "beta-chain" in err
+    assert "Did you mean" not in err and "`il6 topics` lists every topic" in err
+
+
+def test_explain_several_fitting_topics_shows_the_best_and_the_others_as_see_also(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "chain")  # "chain alpha" and "chain beta": a name of neither
+    assert (code, err) == (0, "")
+    assert out.startswith("The topic that best answers 'chain':\n\nBeta chain\n")
+    assert "See also:\n  il6 explain alpha-receptor" in out
+
+
+def test_explain_answers_a_question_with_ranked_passages(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "which organ makes CRP?")
+    assert (code, err) == (0, "")
+    assert out.startswith("The topic that best answers 'which organ makes CRP?':\n\nC-reactive protein (CRP)\n")
+    assert "From the course, for 'which organ makes CRP?':\n1. Section 2, Signaling in the demo · question" in out
+    assert "   Q: Which organ makes CRP?\n   Hepatocytes make CRP.\n" in out
+    assert "\x1b[" not in out
+
+
+def test_explain_json_for_a_question(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "explain", *FIX, "--json", "which organ makes CRP")
+    data = json.loads(out)
+    assert code == 0
+    assert list(data) == ["query", "corrected", "unknown", "topic", "see_also", "passages"]
+    assert data["topic"]["id"] == "c-reactive-protein"
+    first = data["passages"][0]
+    assert list(first) == [
+        "section",
+        "section_number",
+        "section_title",
+        "kind",
+        "id",
+        "topic",
+        "heading",
+        "text",
+        "score",
+        "matches",
+    ]
+    assert (first["section"], first["kind"], first["id"], first["text"]) == (
+        "signaling",
+        "question explanation",
+        "signaling-02",
+        "Hepatocytes make CRP.",
+    )
+    assert [first["text"][a:b] for a, b in first["matches"]] == ["make", "CRP"]
+
+
+def test_explain_reports_a_corrected_word_on_stderr(runner: CliRunner) -> None:
+    code, out, err = run(runner, "explain", *FIX, "tocilizumub antibody")
+    assert code == 0 and "Tocilizumab" in out
+    assert err == "(searching for 'tocilizumab', not 'tocilizumub')\n"
+
+
+def test_search_lists_ranked_passages(runner: CliRunner) -> None:
+    code, out, err = run(runner, "search", *FIX, "soluble", "receptor")
+    assert (code, err) == (0, "")
+    assert out.startswith("1. Section 2, Signaling in the demo · ")
+    assert "Trans-signaling uses a soluble receptor." in out
+    assert "\x1b[" not in out
+
+
+def test_search_limit_and_section(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "search", *FIX, "receptor", "--limit", "1")
+    assert code == 0 and out.count("\n1. ") + out.startswith("1. ") == 1 and "\n2. " not in out
+    assert "(1 of " in out and "passages; --limit" in out
+    code, out, _ = run(runner, "search", *FIX, "receptor", "--section", "1", "--json")
+    assert code == 0 and {p["section"] for p in json.loads(out)["passages"]} == {"basics"}
+    code, _, err = run(runner, "search", *FIX, "receptor", "--section", "nope")
+    assert code == 1 and "Traceback" not in err
+
+
+def test_search_json_keys(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "search", *FIX, "--json", "soluble receptor")
+    data = json.loads(out)
+    assert code == 0 and list(data) == ["query", "corrected", "unknown", "total", "passages"]
+    assert data["query"] == "soluble receptor" and data["total"] >= len(data["passages"]) >= 1
+
+
+def test_search_nothing_exits_1(runner: CliRunner) -> None:
+    code, out, err = run(runner, "search", *FIX, "xylophone")
+    assert code == 1 and out == ""
+    assert err == "Nothing in the course matches 'xylophone'.\n"
+    code, out, _ = run(runner, "search", *FIX, "xylophone", "--json")
+    assert code == 1 and json.loads(out)["passages"] == []
 
 
 def test_topics_plain_and_json(runner: CliRunner) -> None:

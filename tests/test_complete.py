@@ -75,6 +75,18 @@ def test_bash_completes_topic_ids_for_il6_explain() -> None:
     assert out.split() == ["trans-signaling"]
 
 
+def test_bash_completes_section_ids_for_il6_search_section() -> None:
+    out = complete(
+        {
+            "_IL6_COMPLETE": "complete_bash",
+            "COMP_WORDS": "il6 search receptor --section s",
+            "COMP_CWORD": "4",
+            "IL6_CONTENT": str(FIXTURE_COURSE),
+        }
+    )
+    assert out.split() == ["signaling"]
+
+
 def test_zsh_completes_section_ids_for_quiz_section_with_titles() -> None:
     out = complete(
         {

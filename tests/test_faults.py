@@ -555,7 +555,7 @@ def test_non_ascii_and_huge_answers(home: Path) -> None:
     code, out, _ = invoke("explain", *FIX, "Trans–signalling ✓")  # an en dash and a tick, as pasted text has
     assert code == 0 and out.startswith("Trans-signaling")
     code, out, err = invoke("explain", *FIX, "受容体")
-    assert code == 1 and out == "" and "No topic matches '受容体'." in err
+    assert code == 1 and out == "" and "Nothing in the course matches '受容体'." in err
     huge = "ä" * 10_000
     code, out, err = invoke("quiz", *FIX, "--section", "signaling", "--seed", "1", stdin=f"t\n2\n{huge}\n")
     assert code == 0 and "Traceback" not in err
@@ -571,7 +571,7 @@ def test_non_ascii_and_huge_answers(home: Path) -> None:
     ("args", "problem"),
     [
         (["--bogus"], "No such option: --bogus"),
-        (["explain"], "Missing argument 'topic'"),
+        (["explain"], "Missing argument 'QUERY'"),
         (["quiz", "--limit", "-3"], "Invalid value for '--limit'"),
         (["learn", "a", "b"], "unexpected extra argument"),
     ],

@@ -50,7 +50,7 @@ def test_quiz_help_names_its_values(runner: CliRunner) -> None:
     out = runner.invoke(app, ["quiz", "--help"]).stdout
     for shown in ("--section SECTION", "--limit N", "--new N", "--retention 0.7-0.99", "--seed N", "--content DIR"):
         assert shown in out
-    assert "Usage: il6 explain [OPTIONS] TOPIC..." in runner.invoke(app, ["explain", "--help"]).stdout
+    assert "Usage: il6 explain [OPTIONS] QUERY..." in runner.invoke(app, ["explain", "--help"]).stdout
     assert "Usage: il6 learn [OPTIONS] [SECTION]" in runner.invoke(app, ["learn", "--help"]).stdout
 
 

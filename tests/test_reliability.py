@@ -212,7 +212,7 @@ def test_a_planted_pickle_in_the_cache_runs_nothing(course_dir: Path, home: Path
     from il6cli.course.load import load_course
 
     load_course(course_dir)
-    (slot,) = (home / "cache").iterdir()
+    (slot,) = (home / "cache").glob("course-*.json")
     assert slot.read_bytes().startswith(b"{")  # plain JSON
     witness = tmp_path / "ran"
 
@@ -259,7 +259,7 @@ def test_a_planted_cache_with_control_characters_is_rebuilt(course_dir: Path, ho
     from il6cli.course.load import load_course
 
     load_course(course_dir)
-    (slot,) = (home / "cache").iterdir()
+    (slot,) = (home / "cache").glob("course-*.json")
     slot.write_bytes(slot.read_bytes().replace(b"Basics of the demo subject", b"Basics\\u001b[2J", 1))
     assert load_course(course_dir).sections[0].title == "Basics of the demo subject"
 

@@ -68,3 +68,10 @@ def test_british_oe_is_folded_only_at_the_start_of_a_word() -> None:
     assert normalize("oestrogen") == normalize("estrogen")
     assert normalize("oesophagus") == normalize("esophagus")
     assert normalize("what it does") == "whatitdoes"  # not "des"
+
+
+def test_named_is_an_exact_name_with_or_without_question_words(index: TopicIndex) -> None:
+    found = [index.named(query) for query in ("tocilizumab", "What is tocilizumab?", "tell me about CRP")]
+    assert [topic.id if topic else None for topic in found] == ["tocilizumab", "tocilizumab", "c-reactive-protein"]
+    assert index.named("chain") is None  # the beginning of "chain alpha" and "chain beta" names neither
+    assert index.named("toci") is None and index.named("tocilizumb") is None  # prefixes and typos need a search

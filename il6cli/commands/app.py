@@ -8,7 +8,7 @@ stderr with exit 1 (usage errors: 2). Command modules import their heavy modules
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -18,6 +18,7 @@ import typer
 from ..errors import ContentError, Il6Error
 
 if TYPE_CHECKING:
+    from ..course.fulltext import SearchIndex
     from ..course.model import Course
 
 EXIT_ERROR = 1
@@ -164,6 +165,18 @@ def load(content: Path | None, use_cache: bool = True) -> Course:
     from ..course.load import load_course, resolve_content_dir
 
     return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
+
+
+def load_index(content: Path | None) -> SearchIndex:
+    from ..course.load import load_index, resolve_content_dir
+
+    return load_index(resolve_content_dir(str(content) if content else None))
+
+
+def load_with_index(content: Path | None) -> tuple[Course, Callable[[], SearchIndex]]:
+    from ..course.load import load_with_index, resolve_content_dir
+
+    return load_with_index(resolve_content_dir(str(content) if content else None))
 
 
 def interactive() -> bool:

@@ -1,4 +1,4 @@
-"""Reading the course: `learn`, `explain`, `topics`."""
+"""Reading the course: `learn`, `explain`, `search`, `topics`."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ from .app import (
     complete_topic,
     interactive,
     load,
+    load_index,
+    load_with_index,
     now,
 )
+
+EXPLAIN_PASSAGES = 5  # below a topic, or alone: enough to answer, few enough to read
 
 if TYPE_CHECKING:
     from ..course.model import Course, Section, Topic
@@ -100,13 +104,13 @@ def walk_course(course: Course, start: Section | None) -> None:
     walk(course, read, begin, make_console(), make_prompter(True), hooks, first_run)
 
 
-@app.command(short_help="Explain one topic, with related topics and references.")
+@app.command(short_help="Explain a topic, or answer a question from the whole course.")
 def explain(
-    topic: Annotated[
+    query: Annotated[
         list[str],
         typer.Argument(
-            metavar="TOPIC",
-            help="A topic: id, name, alias or abbreviation; typos forgiven.",
+            metavar="QUERY",
+            help="A topic (id, name, alias; typos forgiven) or any question: it is answered from the whole course.",
             show_default=False,
             autocompletion=complete_topic,
         ),
@@ -115,36 +119,82 @@ def explain(
     plain: PlainOption = False,
     content: ContentOption = None,
 ) -> None:
-    """Explain one topic, with its related topics and references."""
+    """Explain a topic, or answer a question from the whole course: the passages that answer it, the topic that
+    fits best, and others to see."""
     with boundary():
         from ..course.search import TopicIndex
         from ..ui.output import Mode, output_mode, show
-        from ..ui.views import TopicView
+        from ..ui.views import AnswerView, TopicView, search_notes
 
-        course = load(content)
-        query = " ".join(topic)
-        found = TopicIndex(course).lookup(query)
-        if found.topic is None:
-            _not_found(query, found.candidates, found.suggestions)
+        course, index = load_with_index(content)
+        text = " ".join(query)
         mode = output_mode(as_json, plain)
-        if mode is Mode.PLAIN and found.corrected_from:  # a message, so that stdout stays the topic alone
-            sys.stderr.write(f"(showing {found.topic.id} for {found.corrected_from!r})\n")
-        show(TopicView(found.topic, course, found.corrected_from), mode)
+        topics = TopicIndex(course)
+        named = topics.named(text)
+        if named and mode is not Mode.JSON:  # today's `il6 explain TOPIC`, without the search index
+            show(TopicView(named, course), mode)
+            return
+        from ..course.answer import answer
+
+        found = answer(course, index(), text, limit=EXPLAIN_PASSAGES, topics=topics)
+        if not found.found:
+            _nothing_found(text, found.suggestions)
+        if mode is Mode.PLAIN:  # messages, so that stdout stays the answer alone
+            if found.named and found.corrected_from and found.topic:
+                sys.stderr.write(f"(showing {found.topic.id} for {found.corrected_from!r})\n")
+            elif not found.named:
+                sys.stderr.writelines(note + "\n" for note in search_notes(found.results))
+        show(AnswerView(found, course), mode)
 
 
-def _not_found(query: str, candidates: list[Topic], suggestions: list[Topic]) -> NoReturn:
-    if candidates:
-        sys.stderr.write(f"Several topics match {query!r}:\n")
-        listed = candidates
-    else:
-        sys.stderr.write(f"No topic matches {query!r}.\n")
-        listed = suggestions
-        if listed:
-            sys.stderr.write("Did you mean:\n")
-    for candidate in listed:
+@app.command(short_help="Every place the course says something, ranked.")
+def search(
+    query: Annotated[list[str], typer.Argument(help="Words or a question; typos forgiven.", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many passages to show.")] = 10,
+    section: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only this section (id, number or unique prefix).",
+            show_default=False,
+            autocompletion=complete_section,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    plain: PlainOption = False,
+    content: ContentOption = None,
+) -> None:
+    """Every place the course says something: passages ranked by how well they answer the query."""
+    with boundary():
+        from ..course.search import pick_section
+        from ..ui.output import Mode, output_mode, show
+        from ..ui.views import SearchView, one_line, search_notes
+
+        index = load_index(content)
+        within = pick_section(index.sections, section).id if section else None
+        text = " ".join(query)
+        results = index.search(text, limit, within)
+        mode = output_mode(as_json, plain)
+        if mode is Mode.PLAIN and results.hits:
+            sys.stderr.writelines(note + "\n" for note in search_notes(results))
+        if results.hits or mode is Mode.JSON:
+            show(SearchView(results), mode)
+        if not results.hits:
+            where = f" in section {within}" if within else ""
+            sys.stderr.write(f"Nothing in the course{where} matches {one_line(text)!r}.\n")
+            raise typer.Exit(EXIT_ERROR)
+
+
+def _nothing_found(query: str, suggestions: list[Topic]) -> NoReturn:
+    from ..ui.views import one_line
+
+    sys.stderr.write(f"Nothing in the course matches {one_line(query)!r}.\n")
+    if suggestions:
+        sys.stderr.write("Did you mean:\n")
+    for candidate in suggestions:
         sys.stderr.write(f"  il6 explain {candidate.id:28} {candidate.title}\n")
-    if not listed:
-        sys.stderr.write("  `il6 topics` lists every topic.\n")
+    sys.stderr.write("  `il6 topics` lists every topic; `il6 search WORDS` searches the whole course.\n")
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -1,4 +1,5 @@
-"""A cache of the parsed, validated course, so that commands start fast (the course is ~400 KB of YAML).
+"""A cache of the parsed, validated course, so that commands start fast (the course is ~400 KB of YAML), and
+beside it the course's search index (an SQLite file, see `fulltext`), recorded under the same key.
 
 Keyed by a hash of every section file's name and bytes, the engine version and the Python version, so it is
 never stale: any edit to the content (or an upgrade) misses and rebuilds. One file per content folder; a cache
@@ -37,9 +38,17 @@ def content_key(files: dict[Path, bytes]) -> str:
     return digest.hexdigest()
 
 
+def _where(directory: Path) -> str:
+    return hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
+
+
 def _slot(directory: Path) -> Path:
-    where = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir() / f"course-{where}.json"
+    return cache_dir() / f"course-{_where(directory)}.json"
+
+
+def index_path(directory: Path) -> Path:
+    """Where the search index of the course in `directory` is kept."""
+    return cache_dir() / f"search-{_where(directory)}.sqlite"
 
 
 def load(directory: Path, key: str) -> Course | None:

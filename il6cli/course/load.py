@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ContentError, Il6Error, Problem
 from .format import MANIFEST_FILE, MAX_SECTION_BYTES, SECTION_FILE
 from .model import Course
+
+if TYPE_CHECKING:
+    from .fulltext import SearchIndex
 
 
 def default_content_dir() -> Path:
@@ -54,13 +59,52 @@ def course_files(directory: Path) -> list[Path]:
 
 def load_course(directory: Path, use_cache: bool = True) -> Course:
     """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
-    files = _read_all(course_files(directory))
     if not use_cache:
         from .parse import parse_course
 
-        return parse_course(files)
+        return parse_course(_read_all(course_files(directory)))
+    return _cached(directory)[0]
+
+
+def load_searchable(directory: Path) -> tuple[Course, SearchIndex]:
+    """The course and its search index, both from the cache when the files are unchanged."""
+    course, index = load_with_index(directory)
+    return course, index()
+
+
+def load_index(directory: Path) -> SearchIndex:
+    """The search index alone, from the cache when the files are unchanged: `il6 search` shows passages and needs
+    nothing else of the course, so a large course's cache is not read (only its files, for their hash)."""
+    from . import cache
+    from .fulltext import SearchIndex
+
+    found = SearchIndex.open(cache.index_path(directory), cache.content_key(_read_all(course_files(directory))))
+    return found if found is not None else load_searchable(directory)[1]
+
+
+def load_with_index(directory: Path) -> tuple[Course, Callable[[], SearchIndex]]:
+    """The course, and a function that opens its search index (stored with the course cache) when a command
+    finds it needs it: `il6 explain gp130` shows the topic without opening it."""
+    course, key = _cached(directory)
+
+    def index() -> SearchIndex:
+        from . import cache
+        from .fulltext import SearchIndex
+
+        found = SearchIndex.open(cache.index_path(directory), key)
+        if found is None:  # the cache was filled by an older version, or the index file is gone: build it now
+            found = _build_index(directory, key, course)
+        return found
+
+    return course, index
+
+
+def _cached(directory: Path) -> tuple[Course, str]:
+    """The course and its content key. A cache miss parses the files and stores the course and, built with it,
+    its search index, so that no query has to build one."""
     from . import cache
 
+    files = _read_all(course_files(directory))
     key = cache.content_key(files)
     course = cache.load(directory, key)
     if course is None:
@@ -68,7 +112,23 @@ def load_course(directory: Path, use_cache: bool = True) -> Course:
 
         course = parse_course(files)
         cache.save(directory, key, course)
-    return course
+        _build_index(directory, key, course)
+    return course, key
+
+
+def _build_index(directory: Path, key: str, course: Course) -> SearchIndex:
+    """The course's search index, stored for `key`; in memory only when the cache folder cannot be written."""
+    import sqlite3  # the index is built on SQLite anyway
+
+    from . import cache
+    from .fulltext import SearchIndex
+
+    path = cache.index_path(directory)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SearchIndex.for_course(course, path, key)
+    except (OSError, sqlite3.Error):
+        return SearchIndex.for_course(course)
 
 
 def _read_all(paths: list[Path]) -> dict[Path, bytes]:

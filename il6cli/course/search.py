@@ -8,12 +8,25 @@ Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ..errors import NotFoundError
 from .model import Course, Section, Topic
 from .normalize import normalize
+
+# Filler and question words: never terms, so "what is the role of IL-6 in sepsis" searches "role il6 sepsis".
+_STOP_WORDS = """
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing done down during each else ever explain explained few for
+    from further had has have having he her here hers herself him himself his how i if in into is it its itself
+    just kind me mean means meant more most my myself no nor not now of off on once only or other our ours ourselves
+    out over own please same she should so some such tell than that the their theirs them themselves then there
+    these they this those through to too under until up us very was we were what whats when where which while
+    who whom whose why will with would you your yours yourself s t
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())  # already in normal form (a test checks), so import costs nothing
 
 CLOSE_ENOUGH = 0.84  # SequenceMatcher ratio above which a spelling counts as a typo of a key
 TIE_MARGIN = 0.02  # two topics this close to the best score are both offered
@@ -21,16 +34,32 @@ SUGGEST_AT_LEAST = 0.5
 MIN_PREFIX = 3
 
 
+class SectionLike(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def number(self) -> int: ...
+
+
+AnySection = TypeVar("AnySection", bound=SectionLike)
+
+
 def find_section(course: Course, name: str) -> Section:
     """A section by id, number or unique id prefix."""
+    return pick_section(course.sections, name)
+
+
+def pick_section(sections: Sequence[AnySection], name: str) -> AnySection:
+    """`find_section` among any sections that have an id and a number (the course's, or a search index's)."""
     wanted = name.strip().lower()
-    for section in course.sections:
+    for section in sections:
         if wanted in (section.id, str(section.number), f"{section.number:02}"):
             return section
-    matches = [s for s in course.sections if s.id.startswith(wanted)] if wanted else []
+    matches = [s for s in sections if s.id.startswith(wanted)] if wanted else []
     if len(matches) == 1:
         return matches[0]
-    known = ", ".join(s.id for s in (matches or course.sections))
+    known = ", ".join(s.id for s in (matches or sections))
     what = "several sections match" if matches else "no section matches"
     raise NotFoundError(f"{what} {name!r}", hint=f"sections: {known}")
 
@@ -85,6 +114,16 @@ class TopicIndex:
                 return Lookup(topic=tied[0], corrected_from=query)
             return Lookup(candidates=tied)
         return Lookup(suggestions=[topic for score, topic in scored[:5] if score >= SUGGEST_AT_LEAST])
+
+    def named(self, query: str) -> Topic | None:
+        """The one topic whose id, title or alias the query is exactly, as typed or without its question words
+        ("what is IL-6"): what `il6 explain` shows without searching the course."""
+        for wanted in (query, " ".join(w for w in query.split() if normalize(w) not in STOP_WORDS)):
+            key = normalize(wanted)
+            exact = _unique(topic for k, topic in self.keys if k == key) if key else []
+            if exact:
+                return exact[0] if len(exact) == 1 else None
+        return None
 
     def scores(self, wanted: str) -> list[tuple[float, Topic]]:
         """Each topic's best similarity to the query, best first (ties in course order)."""

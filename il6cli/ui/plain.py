@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..course.markdown import blocks
 from ..course.model import Course, Section, Topic
+from ..course.passages import QUESTION
 
 if TYPE_CHECKING:
+    from ..course.fulltext import Hit
     from ..progress.optimize import Optimized
     from ..progress.stats import Stats
 
@@ -186,3 +189,46 @@ def parameters_line(stats: Stats) -> str:
     if stats.parameters_fitted_at is None:
         return "the defaults (il6 optimize fits them to your reviews)"
     return f"fitted to {stats.parameters_reviews} of your reviews on {stats.parameters_fitted_at}"
+
+
+EXCERPT = 400  # characters of a long passage shown in a list of results (the JSON has it whole)
+LEAD = 80  # characters kept before the first match of an excerpt
+
+
+def excerpt(text: str, spans: Sequence[tuple[int, int]], limit: int = EXCERPT) -> tuple[str, list[tuple[int, int]]]:
+    """A long passage cut to about `limit` characters around most of its matches, at word boundaries, with "…"
+    where it was cut; the spans moved to match."""
+    if len(text) <= limit:
+        return text, list(spans)
+
+    def inside(start: int) -> int:
+        return sum(1 for a, b in spans if a >= start and b <= start + limit)
+
+    start = max((max(0, a - LEAD) for a, _ in spans), key=lambda s: (inside(s), -s), default=0)
+    end = min(len(text), start + limit)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    prefix, suffix = ("… " if start > 0 else ""), (" …" if end < len(text) else "")
+    shift = len(prefix) - start
+    moved = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
+    return prefix + text[start:end] + suffix, moved
+
+
+def passages_text(hits: Sequence[Hit], first: int = 1) -> str:
+    """Ranked passages, each under its place (section, kind, id) and heading, filled to 80 columns; a long one
+    cut to an excerpt around its matches."""
+    parts = []
+    for number, hit in enumerate(hits, first):
+        p = hit.passage
+        parts.append(_fill(f"{number}. Section {p.section_number}, {p.section_title} · {p.kind} · {p.id}", "", "   "))
+        if p.heading:
+            parts.append(_fill(("Q: " if p.kind == QUESTION else "") + p.heading, "   ", "   "))
+        parts.append(_fill(excerpt(p.text, hit.spans)[0], "   ", "   "))
+    return "\n".join(parts) + "\n"
+
+
+def see_also_text(topics: Sequence[Topic]) -> str:
+    lines = ["See also:"] + [f"  il6 explain {t.id:28} {t.title}" for t in topics]
+    return "\n".join(lines) + "\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.constrain import Constrain
@@ -13,7 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ..course.model import Course, Section, Topic
+from ..course.passages import QUESTION
+from .plain import excerpt
 from .prose import prose
+
+if TYPE_CHECKING:
+    from ..course.fulltext import Hit
 
 READING_WIDTH = 100  # prose wider than this is hard to follow from one line to the next
 NARROW = 90  # below this many columns, tables give way to stacked lines
@@ -181,4 +186,42 @@ def sections_table(course: Course, read: dict[str, str], current: str | None = N
             section.title,
             read[section.id][:10] if done else "",
         )
+    return table
+
+
+def passages_view(hits: Sequence[Hit], first: int = 1) -> RenderableType:
+    """Ranked passages, each under its place; the words that matched the query in bold."""
+    table = Table(show_header=False, box=None, padding=(0, 1, 1, 0), expand=True)
+    table.add_column(width=3, justify="right", style="bold")
+    table.add_column(ratio=1)
+    for number, hit in enumerate(hits, first):
+        p = hit.passage
+        lines = [Text(f"Section {p.section_number}, {p.section_title} · {p.kind} · {p.id}", style="dim")]
+        if p.heading:
+            lines.append(
+                _marked(
+                    ("Q: " if p.kind == QUESTION else "") + p.heading,
+                    hit.heading_spans,
+                    offset=3 if p.kind == QUESTION else 0,
+                    style="italic",
+                )
+            )
+        lines.append(_marked(*excerpt(p.text, hit.spans)))
+        table.add_row(f"{number}.", Group(*lines))
+    return table
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], offset: int = 0, style: str = "") -> Text:
+    marked = Text(text, style=style)
+    for start, end in spans:
+        marked.stylize("bold yellow", start + offset, end + offset)
+    return marked
+
+
+def see_also_view(topics: Sequence[Topic]) -> RenderableType:
+    table = Table(
+        show_header=False, box=None, padding=(0, 2), title="See also", title_justify="left", title_style="bold"
+    )
+    for topic in topics:
+        table.add_row(Text(f"il6 explain {topic.id}", style="green"), topic.title)
     return table

@@ -12,6 +12,8 @@ from ..course.model import Course, Section, Topic
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from ..course.answer import Answer
+    from ..course.fulltext import Hit, Results
     from ..progress.config import Setting
     from ..progress.optimize import Optimized
     from ..progress.stats import Stats
@@ -175,3 +177,137 @@ class ConfigView(NamedTuple):
 
     def data(self) -> object:
         return {s.name: value for s, value in self.settings}
+
+
+def one_line(text: str) -> str:
+    """A user's query as echoed back: one line, control characters removed."""
+    from ..course.passages import plain
+
+    return plain(text)
+
+
+def passage_data(hit: Hit) -> dict[str, object]:
+    p = hit.passage
+    return {
+        "section": p.section_id,
+        "section_number": p.section_number,
+        "section_title": p.section_title,
+        "kind": p.kind,
+        "id": p.id,
+        "topic": p.topic_id,
+        "heading": p.heading,
+        "text": p.text,
+        "score": hit.score,
+        "matches": [list(span) for span in hit.spans],
+    }
+
+
+def search_notes(results: Results) -> list[str]:
+    """What a reader should know about how the query was read: typos corrected, words the course never uses."""
+    notes = [f"(searching for {course!r}, not {one_line(typed)!r})" for typed, course in results.corrections]
+    notes += [f"(nothing in the course says {one_line(word)!r})" for word in results.unknown]
+    return notes
+
+
+def _query_data(results: Results) -> dict[str, object]:
+    return {
+        "query": results.query,
+        "corrected": [{"typed": typed, "course": course} for typed, course in results.corrections],
+        "unknown": list(results.unknown),
+    }
+
+
+class SearchView(NamedTuple):
+    """`il6 search`: the ranked passages alone."""
+
+    results: Results
+
+    def plain(self) -> str:
+        from .plain import passages_text
+
+        return passages_text(self.results.hits) + self._more()
+
+    def rich(self) -> RenderableType:
+        from rich.console import Group
+        from rich.text import Text
+
+        from .render import passages_view
+
+        notes = [Text(note, style="dim") for note in search_notes(self.results)]
+        more = self._more()
+        return Group(*notes, passages_view(self.results.hits), *([Text(more.strip(), style="dim")] if more else []))
+
+    def data(self) -> object:
+        return {
+            **_query_data(self.results),
+            "total": self.results.total,
+            "passages": [passage_data(hit) for hit in self.results.hits],
+        }
+
+    def _more(self) -> str:
+        shown, total = len(self.results.hits), self.results.total
+        return f"({shown} of {total} passages; --limit {total} shows them all)\n" if total > shown else ""
+
+
+class AnswerView(NamedTuple):
+    """`il6 explain QUERY`: the topic the query names (as always), or the passages that answer it, the topic that
+    best fits them and the others to see."""
+
+    answer: Answer
+    course: Course
+
+    def hits(self) -> list[Hit]:
+        """The passages shown below a topic: not its own explanation, which is shown whole above them."""
+        topic = self.answer.topic
+        return [
+            h
+            for h in self.answer.results.hits
+            if not (topic and h.passage.id == topic.id and h.passage.kind == "topic")
+        ]
+
+    def plain(self) -> str:
+        from .plain import passages_text, see_also_text, topic_text
+
+        if self.answer.named and self.answer.topic:
+            return topic_text(self.answer.topic, self.course)
+        query = one_line(self.answer.query)
+        topic = self.answer.topic
+        parts = [f"The topic that best answers {query!r}:\n\n" + topic_text(topic, self.course)] if topic else []
+        if self.hits():
+            parts.append(f"From the course, for {query!r}:\n" + passages_text(self.hits()))
+        if self.answer.see_also:
+            parts.append(see_also_text(self.answer.see_also))
+        return "\n".join(parts)
+
+    def rich(self) -> RenderableType:
+        from rich.console import Group
+        from rich.text import Text
+
+        from .render import passages_view, see_also_view, topic_view
+
+        answer = self.answer
+        if answer.named and answer.topic:
+            return topic_view(answer.topic, self.course, answer.corrected_from)
+        parts: list[RenderableType] = [Text(note, style="dim") for note in search_notes(answer.results)]
+        if answer.topic:
+            lead = Text(f"The topic that best answers “{one_line(answer.query)}”:", style="dim")
+            parts += [lead, topic_view(answer.topic, self.course), Text("")]
+        if self.hits():
+            parts += [
+                Text(f"From the course, for “{one_line(answer.query)}”:", style="bold"),
+                passages_view(self.hits()),
+            ]
+        if answer.see_also:
+            parts.append(see_also_view(answer.see_also))
+        return Group(*parts)
+
+    def data(self) -> object:
+        passages = [passage_data(hit) for hit in self.answer.results.hits]
+        if self.answer.named and self.answer.topic:
+            return {**topic_data(self.answer.topic), "passages": passages}
+        return {
+            **_query_data(self.answer.results),
+            "topic": topic_data(self.answer.topic) if self.answer.topic else None,
+            "see_also": [{"id": t.id, "title": t.title} for t in self.answer.see_also],
+            "passages": passages,
+        }
