@@ -184,7 +184,7 @@ def sections_table(course: Course, read: dict[str, str], current: str | None = N
             str(section.number),
             section.id,
             section.title,
-            read[section.id][:10] if done else "",
+            local_date(read[section.id]) if done else "",
         )
     return table
 
@@ -225,3 +225,10 @@ def see_also_view(topics: Sequence[Topic]) -> RenderableType:
     for topic in topics:
         table.add_row(Text(f"il6 explain {topic.id}", style="green"), topic.title)
     return table
+
+
+def local_date(stamp: str) -> str:
+    """A stored UTC time as the learner's local date (the study day a late-evening read belongs to)."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).astimezone().date().isoformat()
