@@ -392,5 +392,5 @@ def test_migration_5_rebuilds_each_card_from_its_log_in_study_days_after_a_backu
     assert datetime.fromisoformat(card.due).astimezone(berlin).date() in {
         datetime(2026, 3, day).date() for day in range(16, 21)
     }  # seven days, fuzzed as Anki's: 5-9 days on
-    backup = tmp_path / "p.db.before-schema-5.bak"
+    backup = tmp_path / f"p.db.before-schema-{SCHEMA_VERSION}.bak"  # the upgrade's one backup, before migration 5
     assert sqlite3.connect(backup).execute("SELECT stability FROM cards").fetchone()[0] == 2.3065

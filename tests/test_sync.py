@@ -116,7 +116,7 @@ def test_progress_export_to_stdout_is_the_file(
     code, out, err = run(runner, tmp_path / "a", monkeypatch, "progress", "export", "-o", "-")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert (data["format"], data["version"], len(data["reviews"]), len(data["cards"])) == ("il6-progress", 2, 2, 2)
+    assert (data["format"], data["version"], len(data["reviews"]), len(data["cards"])) == ("il6-progress", 3, 2, 2)
     assert data["reviews"][0] == {
         "question_id": "basics-01",
         "section_id": "basics",
@@ -129,6 +129,10 @@ def test_progress_export_to_stdout_is_the_file(
         "state_before": None,
         "overruled": False,
         "day": "2026-02-01",
+        "form": "multiple_choice",
+        "hint_used": False,
+        "pretest": False,
+        "confidence": None,
     }
     code, _, err = run(
         runner,
@@ -249,7 +253,7 @@ BAD_FILES = [
     ("{not json", "is not JSON (line 1, column 2"),
     ("[1, 2]", "is not an il6 progress file"),
     (json.dumps({"format": "anki", "reviews": []}), "is not an il6 progress file"),
-    (edited(version=3), "was written by a newer il6 (progress format 3"),
+    (edited(version=4), "was written by a newer il6 (progress format 4"),
     (edited(version="1"), "version: must be a positive integer"),
     (edited(reviews={"a": 1}), "reviews: must be a list"),
     (edited(review_rating=7), "reviews[0].rating: must be an integer 1-4"),

@@ -123,10 +123,28 @@ class CardQueries(Database):
         with translated(self.path):
             rows = self.db.execute(
                 f"""SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram,
-                           {card_before}, state_before, day, overruled FROM reviews ORDER BY reviewed_at, id"""
+                           {card_before}, state_before, day, overruled, form, hint_used, pretest, confidence
+                    FROM reviews ORDER BY reviewed_at, id"""
             )
-            for q, s, r, c, a, t, d, cr, b, sb, day, over in rows:
-                yield ReviewRow(q, s, r, None if c is None else bool(c), a, t, d, bool(cr), b, sb, day, bool(over))
+            for q, s, r, c, a, t, d, cr, b, sb, day, over, form, hint, pre, sure in rows:
+                yield ReviewRow(
+                    q,
+                    s,
+                    r,
+                    None if c is None else bool(c),
+                    a,
+                    t,
+                    d,
+                    bool(cr),
+                    b,
+                    sb,
+                    day,
+                    bool(over),
+                    form,
+                    bool(hint),
+                    bool(pre),
+                    None if sure is None else bool(sure),
+                )
 
     def review_times(self, question_id: str) -> list[tuple[str, int, bool]]:
         """(reviewed at, rating, cram) of one question's reviews, oldest first (an indexed lookup)."""

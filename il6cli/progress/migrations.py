@@ -94,5 +94,20 @@ MIGRATIONS: list[list[str]] = [
         f"""INSERT OR REPLACE INTO settings (key, value)
             SELECT '{REPLAY_PENDING}', 'study-days' WHERE EXISTS (SELECT 1 FROM cards)""",
     ],
+    [  # 6: how each answer was asked and given (issue 17), so that stats and the export can tell them apart:
+        # the form it was asked in (NULL on older rows: as authored), a hint shown, a pre-test answer (which,
+        # like a cram answer, is logged with cram = 1 and leaves the schedule alone), and the confidence said
+        # before the answer was revealed (NULL: not asked; 1 sure; 0 unsure).
+        "ALTER TABLE reviews ADD COLUMN form TEXT",
+        "ALTER TABLE reviews ADD COLUMN hint_used INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE reviews ADD COLUMN pretest INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE reviews ADD COLUMN confidence INTEGER",
+        # questions a learner flagged as looking wrong, with an optional note, for the course's authors
+        """CREATE TABLE flags (
+               question_id TEXT PRIMARY KEY,
+               section_id TEXT NOT NULL,
+               note TEXT NOT NULL DEFAULT '',
+               flagged_at TEXT NOT NULL)""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

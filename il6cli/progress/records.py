@@ -32,6 +32,23 @@ class ReviewRow(NamedTuple):
     state_before: int | None = None  # the card's FSRS state before this review (None: a new card)
     day: str | None = None  # the user's study day (YYYY-MM-DD, see days.py); None: the UTC date of reviewed_at
     overruled: bool = False  # the grader said wrong, the learner said "I was right": graded Good
+    form: str | None = None  # the kind it was asked as ("recall" for a faded choice question); None: unknown
+    hint_used: bool = False  # the learner asked for the hint before answering
+    pretest: bool = False  # asked before the section was read: logged (with cram = True), never scheduled
+    confidence: bool | None = None  # said before the reveal: True sure, False unsure, None not asked
+
+
+class ReviewMarks(NamedTuple):
+    """How an answer was asked and given, beyond its grade: carried into its review row, and kept when the
+    answer is re-graded ("that was easy", "I was right")."""
+
+    form: str | None = None
+    hint_used: bool = False
+    pretest: bool = False
+    confidence: bool | None = None
+
+
+PLAIN = ReviewMarks()  # asked as authored, no hint, not a pre-test, no confidence asked
 
 
 # A card is due when it is a review card (state 2) due before the end of today's study day (any hour of its day),
@@ -45,8 +62,9 @@ CARD_COLUMNS = (
 CARD_MARKS = ", ".join("?" * 11)
 CARD_UPSERT = f"INSERT OR REPLACE INTO cards ({CARD_COLUMNS}) VALUES ({CARD_MARKS})"
 REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct, answer, reviewed_at,
-                                        duration_ms, cram, card_before, state_before, day, overruled)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                                        duration_ms, cram, card_before, state_before, day, overruled,
+                                        form, hint_used, pretest, confidence)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def review_values(review: ReviewRow) -> tuple[object, ...]:
@@ -63,6 +81,10 @@ def review_values(review: ReviewRow) -> tuple[object, ...]:
         review.state_before,
         review.day or review.reviewed_at[:10],
         int(review.overruled),
+        review.form,
+        int(review.hint_used),
+        int(review.pretest),
+        None if review.confidence is None else int(review.confidence),
     )
 
 

@@ -21,6 +21,7 @@ from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
 from ..safe_text import clean
 from .days import day_start, end_of_study_day, iso, parse_iso, study_day
+from .records import PLAIN, ReviewMarks
 from .scheduler import (
     REVIEW,
     Grade,
@@ -89,6 +90,7 @@ class Answered(NamedTuple):
     given: str | None
     duration_ms: int | None
     card_after: CardRow | None = None  # what this answer wrote: undo checks that the card still holds it
+    marks: ReviewMarks = PLAIN  # how it was asked and given: a re-grade keeps them
 
 
 class ReviewedSince(Exception):
@@ -217,13 +219,17 @@ class Session:
         now: datetime,
         duration_ms: int | None,
         overruled: bool = False,
+        marks: ReviewMarks = PLAIN,
     ) -> Answered:
-        """Schedule the card and write the review and the card in one transaction."""
+        """Schedule the card and write the review and the card in one transaction. A pre-test answer (`marks`)
+        is logged like a cram answer: the schedule does not move."""
         fuzz_before = self.scheduler.rng.getstate()
+        if marks.form is None:  # asked as authored
+            marks = marks._replace(form=question.type.value)
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
-            review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before)
-            review_row = review_row._replace(overruled=overruled)
+            review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before, marks.pretest)
+            review_row = review_row._replace(overruled=overruled, **marks._asdict())
             review_id = self.store.add_review(review_row, after)
         turn = self.turn or Turn(question, False)
         answered = Answered(
@@ -239,6 +245,7 @@ class Session:
             given,
             duration_ms,
             after,
+            marks,
         )
         self.history.append(answered)
         self.turn = turn
@@ -259,8 +266,11 @@ class Session:
         now: datetime,
         duration_ms: int | None,
         before: CardRow | None,
+        pretest: bool = False,
     ) -> tuple[ReviewRow, CardRow | None]:
-        """The review to log and the card after it (None when cramming: the schedule does not move)."""
+        """The review to log and the card after it (None when cramming or pre-testing: the schedule does not
+        move)."""
+        unscheduled = self.settings.cram or pretest
         card = stored_card(question.id, before.fsrs, now) if before else new_card(question.id, now)
         review_row = ReviewRow(
             question_id=question.id,
@@ -270,12 +280,12 @@ class Session:
             answer=None if given is None else _storable(given),
             reviewed_at=iso(now),
             duration_ms=duration_ms,
-            cram=self.settings.cram,
+            cram=unscheduled,
             card_before=before.fsrs if before else None,
             state_before=before.state if before else None,
             day=study_day(now, self.tz).isoformat(),
         )
-        if self.settings.cram:
+        if unscheduled:
             return review_row, None
         # A clock set back since the last review must not make FSRS see negative elapsed time: schedule
         # from the later of the two (the review is still logged at the time the clock gave).
@@ -335,8 +345,9 @@ class Session:
         now: datetime,
         duration_ms: int | None,
         self_grade: Grade | None = None,
+        marks: ReviewMarks = PLAIN,
     ) -> Answered:
-        return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms)
+        return self.record(question, rating_for(correct, self_grade), correct, given, now, duration_ms, marks=marks)
 
     def regrade_last(self, grade: Grade, now: datetime) -> Answered | None:
         """Replace the last answer's rating (the user marked a right answer Easy or Hard), in one transaction;
@@ -348,7 +359,9 @@ class Session:
         with self.store.atomic():  # the old rating goes and the new one comes together, or neither does
             self.undo()
             self.scheduler.rng.setstate(last.fuzz_before)
-            answered = self.record(last.question, grade, last.correct, last.given, now, last.duration_ms)
+            answered = self.record(
+                last.question, grade, last.correct, last.given, now, last.duration_ms, marks=last.marks
+            )
         self.position, self.turn = position, turn
         return answered
 
@@ -364,7 +377,9 @@ class Session:
         position, turn = self.position, self.turn  # the learner may already be at the next question: stay there
         with self.store.atomic():
             self.undo()
-            answered = self.record(last.question, Grade.GOOD, True, last.given, now, last.duration_ms, overruled=True)
+            answered = self.record(
+                last.question, Grade.GOOD, True, last.given, now, last.duration_ms, overruled=True, marks=last.marks
+            )
         self.position, self.turn = position, turn
         return answered
 

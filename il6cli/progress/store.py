@@ -1,7 +1,8 @@
 """The progress store: one object over the progress database, made of its query groups.
 
 `database` opens the file and owns the transaction (`atomic`); `reading` holds what was read and the settings;
-`cards` the FSRS cards and the review log; `aggregates` the statistics queries. Callers compose their own
+`cards` the FSRS cards and the review log; `aggregates` the statistics queries; `flags` the questions the
+learner flagged. Callers compose their own
 transactions: `with store.atomic(): ...` around several reads and writes makes them one.
 """
 
@@ -11,13 +12,14 @@ from collections.abc import Sequence
 
 from .aggregates import StatsQueries
 from .cards import CardQueries
+from .flags import FlagQueries
 from .reading import ReadingQueries
 from .records import CardRow, ReviewRow
 
 __all__ = ["CardRow", "ReviewRow", "Store"]
 
 
-class Store(ReadingQueries, CardQueries, StatsQueries):
+class Store(ReadingQueries, CardQueries, StatsQueries, FlagQueries):
     def progress_in(self, section_ids: Sequence[str] | None) -> tuple[int, int, int]:
         """What `reset` would forget: (reviews, questions with a card, sections read), of some sections or all."""
         where, args = "", list(section_ids or [])

@@ -33,7 +33,9 @@ from .rebuild import replayed_card
 from .store import CardRow, ReviewRow, Store
 
 FORMAT = "il6-progress"
-VERSION = 2  # 2: each review carries its study day ("day"); version 1 files (without it) are still read
+VERSION = 3  # 2: each review carries its study day ("day"); 3: and how it was asked ("form", "hint_used",
+# "pretest", "confidence"). Files of an earlier version (without those fields) are still read.
+FORMS = ("multiple_choice", "true_false", "typed", "cloze", "recall")  # the question kinds an answer is asked as
 HINT = "make one with `il6 progress export -o FILE.json` on the other machine"
 
 ReviewKey = tuple[str, str, int, bool]
@@ -80,6 +82,10 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
                     "state_before": r.state_before,
                     "overruled": r.overruled,
                     "day": r.day,
+                    "form": r.form,
+                    "hint_used": r.hint_used,
+                    "pretest": r.pretest,
+                    "confidence": r.confidence,
                 }
                 for r in store.review_log()
             ),
@@ -230,6 +236,13 @@ class _Entry:
             self.checker.fail(f"{self.where}.{key}", "must be true or false")
         return value
 
+    def one_of(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        """An optional value from a fixed list."""
+        value = self._get(key, True)
+        if value is not None and value not in allowed:
+            self.checker.fail(f"{self.where}.{key}", "must be one of " + ", ".join(allowed))
+        return str(value) if value is not None else None
+
     def day(self, key: str) -> str | None:
         """An optional study day, YYYY-MM-DD (progress format 2)."""
         value = self._get(key, True)
@@ -279,11 +292,16 @@ def _review(entry: _Entry) -> ReviewRow:
         answer=answer,
         reviewed_at=entry.time("reviewed_at") or "",
         duration_ms=entry.integer("duration_ms", 0, optional=True),
-        cram=bool(entry.flag("cram", optional=True)),
+        # a pre-test answer never sets a schedule, whatever the file says of cram (see migration 6)
+        cram=bool(entry.flag("cram", optional=True)) or bool(entry.flag("pretest", optional=True)),
         card_before=None,
         state_before=entry.integer("state_before", 0, 3, optional=True),
         overruled=bool(entry.flag("overruled", optional=True)),
         day=entry.day("day"),
+        form=entry.one_of("form", FORMS),
+        hint_used=bool(entry.flag("hint_used", optional=True)),
+        pretest=bool(entry.flag("pretest", optional=True)),
+        confidence=entry.flag("confidence", optional=True),
     )
 
 
