@@ -13,6 +13,7 @@ from il6cli.cli import app
 from .conftest import FIXTURE_COURSE
 
 FIX = ["--content", str(FIXTURE_COURSE)]
+SWITCHES = {"fade-choices": True, "confidence": False, "pretest": True}
 
 
 def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -22,12 +23,12 @@ def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, s
 
 def test_config_shows_the_defaults_and_keeps_what_is_set(runner: CliRunner, home: Path) -> None:
     code, out, _ = run(runner, "config", "--json")
-    assert code == 0 and json.loads(out) == {"new-per-day": 10, "limit": 20, "retention": 0.9}
+    assert code == 0 and json.loads(out) == {"new-per-day": 10, "limit": 20, "retention": 0.9, **SWITCHES}
     for name, value in (("new-per-day", "15"), ("limit", "5"), ("retention", "0.85")):
         code, out, _ = run(runner, "config", name, value)
         assert code == 0 and out.split()[:2] == [name, value]
     code, out, _ = run(runner, "config", "--json")
-    assert json.loads(out) == {"new-per-day": 15, "limit": 5, "retention": 0.85}
+    assert json.loads(out) == {"new-per-day": 15, "limit": 5, "retention": 0.85, **SWITCHES}
     code, out, _ = run(runner, "config", "limit", "--plain")
     assert out.startswith("limit        5 ")
 
@@ -38,10 +39,17 @@ def test_a_bad_setting_or_value_is_one_clear_error_and_changes_nothing(runner: C
         (("config", "retention", "2"), "Error: retention must be from 0.7 to 0.99, not 2"),
         (("config", "limit", "many"), "Error: limit must be a whole number, not 'many'"),
         (("config", "limit", "0"), "Error: limit must be from 1 to 1000, not 0"),
+        (("config", "confidence", "maybe"), "Error: confidence must be on or off, not 'maybe'"),
+        (("config", "pretest", "2"), "Error: pretest must be on or off, not '2'"),
     ):
         code, out, err = run(runner, *args)
         assert (code, out) == (1, "") and err.startswith(message), err
-    assert json.loads(run(runner, "config", "--json")[1]) == {"new-per-day": 10, "limit": 20, "retention": 0.9}
+    assert json.loads(run(runner, "config", "--json")[1]) == {
+        "new-per-day": 10,
+        "limit": 20,
+        "retention": 0.9,
+        **SWITCHES,
+    }
 
 
 def test_the_quiz_uses_the_kept_settings_and_a_flag_only_for_its_run(runner: CliRunner, home: Path) -> None:
@@ -50,9 +58,20 @@ def test_the_quiz_uses_the_kept_settings_and_a_flag_only_for_its_run(runner: Cli
     assert code == 0 and "2 questions: 0 due, 2 new" in out
     code, out, _ = run(runner, "quiz", *FIX, "--seed", "1", "--new", "3", "--retention", "0.8", stdin="")
     assert code == 0 and "3 questions: 0 due, 3 new" in out
-    assert json.loads(run(runner, "config", "--json")[1]) == {"new-per-day": 2, "limit": 20, "retention": 0.9}
+    kept = json.loads(run(runner, "config", "--json")[1])
+    assert kept == {"new-per-day": 2, "limit": 20, "retention": 0.9, **SWITCHES}
     run(runner, "config", "limit", "1")
     code, out, _ = run(runner, "quiz", *FIX, "--seed", "1", stdin="")
     assert "1 question: 0 due, 1 new" in out
     rows = sqlite3.connect(home / "progress.db").execute("SELECT key, value FROM settings ORDER BY key").fetchall()
     assert rows == [("new_per_day", "2"), ("session_limit", "1")]
+
+
+def test_switches_are_turned_on_and_off_in_words(runner: CliRunner, home: Path) -> None:
+    for name, word, shown in (("confidence", "yes", "on"), ("fade-choices", "off", "off"), ("pretest", "No", "off")):
+        code, out, _ = run(runner, "config", name, word, "--plain")
+        assert code == 0 and out.split()[:2] == [name, shown]
+    kept = json.loads(run(runner, "config", "--json")[1])
+    assert {name: kept[name] for name in SWITCHES} == {"fade-choices": False, "confidence": True, "pretest": False}
+    rows = sqlite3.connect(home / "progress.db").execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+    assert rows == [("confidence", "1"), ("fade_choices", "0"), ("pretest", "0")]

@@ -225,7 +225,10 @@ def reset(
 @app.command(short_help="Show or keep your settings (new per day, limit, retention).")
 def config(
     name: Annotated[
-        str | None, typer.Argument(help="A setting: new-per-day, limit, retention.", show_default=False)
+        str | None,
+        typer.Argument(
+            help="A setting: new-per-day, limit, retention, fade-choices, confidence, pretest.", show_default=False
+        ),
     ] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value, kept for every run.", show_default=False)] = None,
     as_json: JsonOption = False,

@@ -11,6 +11,19 @@ from typing import NamedTuple
 from ..errors import Il6Error
 from .store import Store
 
+ON_WORDS = ("on", "yes", "true", "1")
+OFF_WORDS = ("off", "no", "false", "0")
+
+
+def on_off(text: str) -> float:
+    """A switch as typed (`on`/`off`, `yes`/`no`, ...), kept as 1 or 0 like the numeric settings."""
+    word = text.strip().lower()
+    if word in ON_WORDS:
+        return 1
+    if word in OFF_WORDS:
+        return 0
+    raise ValueError(text)
+
 
 class Setting(NamedTuple):
     name: str  # as typed: `il6 config new-per-day 15`
@@ -21,11 +34,32 @@ class Setting(NamedTuple):
     parse: Callable[[str], float]
     help: str
 
+    @property
+    def switch(self) -> bool:
+        return self.parse is on_off
+
+    def shown(self, value: float) -> str:
+        """The value as a learner types it: `on`/`off` for a switch, else the number."""
+        if self.switch:
+            return "on" if value else "off"
+        return f"{value:g}"
+
 
 SETTINGS = (
     Setting("new-per-day", "new_per_day", 10, 0, 1000, int, "most new questions a study day"),
     Setting("limit", "session_limit", 20, 1, 1000, int, "most questions a session (asked again: counted once)"),
     Setting("retention", "retention", 0.9, 0.7, 0.99, float, "desired retention: the chance of recall FSRS aims for"),
+    Setting(
+        "fade-choices",
+        "fade_choices",
+        1,
+        0,
+        1,
+        on_off,
+        "ask a well-known multiple-choice question without its choices",
+    ),
+    Setting("confidence", "confidence", 0, 0, 1, on_off, "say sure or unsure before each answer is revealed"),
+    Setting("pretest", "pretest", 1, 0, 1, on_off, "offer a few questions before reading a new section"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -34,6 +68,9 @@ class Config(NamedTuple):
     new_per_day: int
     limit: int
     retention: float
+    fade_choices: bool = True
+    confidence: bool = False
+    pretest: bool = True
 
 
 def named(name: str) -> Setting:
@@ -57,6 +94,9 @@ def current(store: Store) -> Config:
         new_per_day=int(value_of(store, BY_NAME["new-per-day"])),
         limit=int(value_of(store, BY_NAME["limit"])),
         retention=float(value_of(store, BY_NAME["retention"])),
+        fade_choices=bool(value_of(store, BY_NAME["fade-choices"])),
+        confidence=bool(value_of(store, BY_NAME["confidence"])),
+        pretest=bool(value_of(store, BY_NAME["pretest"])),
     )
 
 
@@ -66,7 +106,7 @@ def change(store: Store, name: str, text: str) -> float:
     try:
         value = setting.parse(text.strip())
     except ValueError:
-        kind = "a whole number" if setting.parse is int else "a number"
+        kind = "on or off" if setting.switch else "a whole number" if setting.parse is int else "a number"
         raise Il6Error(f"{name} must be {kind}, not {text!r}") from None
     if not setting.low <= value <= setting.high:
         raise Il6Error(f"{name} must be from {setting.low:g} to {setting.high:g}, not {value:g}")

@@ -168,7 +168,7 @@ class ConfigView(NamedTuple):
     settings: list[tuple[Setting, float]]
 
     def plain(self) -> str:
-        return "".join(f"{s.name:<12} {value:<6g} {s.help}\n" for s, value in self.settings)
+        return "".join(f"{s.name:<12} {s.shown(value):<6} {s.help}\n" for s, value in self.settings)
 
     def rich(self) -> RenderableType:
         from rich.text import Text
@@ -176,7 +176,7 @@ class ConfigView(NamedTuple):
         return Text(self.plain().rstrip("\n"))
 
     def data(self) -> object:
-        return {s.name: value for s, value in self.settings}
+        return {s.name: bool(value) if s.switch else value for s, value in self.settings}
 
 
 def one_line(text: str) -> str:
