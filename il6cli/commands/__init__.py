@@ -4,7 +4,7 @@ Each command parses its arguments, calls the core, and hands a view to `ui`; hea
 the command that needs them.
 """
 
-from . import reading, study, authoring, exporting, progress  # noqa: I001 - the order of `il6 --help`
+from . import reading, study, flagged, authoring, exporting, progress  # noqa: I001 - the order of `il6 --help`
 from .app import app
 
-__all__ = ["app", "authoring", "exporting", "progress", "reading", "study"]
+__all__ = ["app", "authoring", "exporting", "flagged", "progress", "reading", "study"]

@@ -27,6 +27,7 @@ EXPLAIN_PASSAGES = 5  # below a topic, or alone: enough to answer, few enough to
 
 if TYPE_CHECKING:
     from ..course.model import Course, Section, Topic
+    from ..progress.pretest import Tried
 
 
 @app.command(short_help="Walk through the course, section by section.")
@@ -41,14 +42,20 @@ def learn(
         ),
     ] = None,
     list_sections: Annotated[bool, typer.Option("--list", help="List the sections and what you have read.")] = False,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N", help="Seed the pre-test's choice of questions, for a repeatable run.", show_default=False
+        ),
+    ] = None,
     plain: PlainOption = False,
     content: ContentOption = None,
 ) -> None:
     """Walk through the course section by section (or print one section)."""
     with boundary():
         from ..course.search import find_section
-        from ..ui.output import Mode, output_mode, show
-        from ..ui.views import SectionsView, SectionView
+        from ..ui.output import output_mode, show
+        from ..ui.views import SectionsView
 
         course = load(content)
         target = find_section(course, section) if section else None
@@ -66,12 +73,35 @@ def learn(
 
                 with Store.open() as store:
                     target = first_section(course, store.read_sections(), store.position())
-            show(SectionView(target, course), Mode.PLAIN)
+            read_plain(course, target, seed)
             return
-        walk_course(course, target)
+        walk_course(course, target, seed)
 
 
-def walk_course(course: Course, start: Section | None) -> None:
+def read_plain(course: Course, section: Section, seed: int | None) -> None:
+    """A section as plain text; when it is new to the learner and someone can answer (answers piped in, or a
+    terminal on both sides, as with a screen reader), a pre-test before it and its recap after it. Printed into
+    a pager or a file from a terminal (`il6 learn 3 | less`), nothing is asked."""
+    from ..ui.output import Mode, show
+    from ..ui.views import SectionView
+
+    tried = []
+    if not sys.stdin.isatty() or sys.stdout.isatty():
+        from ..ui import make_console
+        from ..ui.prompts import make_prompter
+        from .pretest import pretest
+
+        console = make_console(plain=True)
+        tried = pretest(course, section, make_prompter(False), console, False, seed)
+    show(SectionView(section, course), Mode.PLAIN)
+    if tried:
+        from ..ui.pretest_ui import recap
+
+        console.print()
+        console.print(recap(tried, section, course))
+
+
+def walk_course(course: Course, start: Section | None, seed: int | None = None) -> None:
     """The interactive walk; "quiz me on this section" quizzes that section and comes back to its menu."""
     from ..progress.reading import first_section
     from ..progress.store import Store
@@ -99,9 +129,16 @@ def walk_course(course: Course, start: Section | None) -> None:
         # asked from inside a section: its new questions are introduced whatever today's limit
         run_quiz(course, sections=[section.id], new_per_day=len(course.questions), offer_cram=True)
 
-    hooks = Hooks(opened, finished, quiz)
+    console, prompter = make_console(), make_prompter(True)
+
+    def before_reading(section: Section) -> list[Tried]:
+        from .pretest import pretest
+
+        return pretest(course, section, prompter, console, True, seed)
+
+    hooks = Hooks(opened, finished, quiz, before_reading)
     first_run = start is None and not read and position is None
-    walk(course, read, begin, make_console(), make_prompter(True), hooks, first_run)
+    walk(course, read, begin, console, prompter, hooks, first_run)
 
 
 @app.command(short_help="Explain a topic, or answer a question from the whole course.")

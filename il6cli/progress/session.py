@@ -21,6 +21,7 @@ from ..course.model import Course, Question, QuestionType
 from ..course.questions import Asking, kind_of
 from ..safe_text import clean
 from .days import day_start, end_of_study_day, iso, parse_iso, study_day
+from .pretest import pick
 from .records import PLAIN, ReviewMarks
 from .scheduler import (
     REVIEW,
@@ -48,6 +49,7 @@ class Settings(NamedTuple):
     cram: bool = False
     retention: float = 0.9
     parameters: tuple[float, ...] | None = None  # FSRS's, fitted by `il6 optimize`; None: the defaults
+    pretest: bool = False  # before reading: `limit` questions `pretest.pick` chooses, logged, never scheduled
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:
@@ -148,6 +150,9 @@ class Session:
 
     def plan(self, now: datetime) -> list[Question]:
         scope = self.in_scope()
+        if self.settings.pretest:
+            self.queue = pick(scope, self.rng, self.settings.limit)
+            return self.queue
         if self.settings.cram:
             picked = scope[:]
             self.rng.shuffle(picked)
@@ -226,6 +231,8 @@ class Session:
         fuzz_before = self.scheduler.rng.getstate()
         if marks.form is None:  # asked as authored
             marks = marks._replace(form=question.type.value)
+        if self.settings.pretest:
+            marks = marks._replace(pretest=True)
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before, marks.pretest)
@@ -398,6 +405,16 @@ class Session:
         self.learning = last.learning_before
         self.turn = last.turn
         return last.question
+
+    def flag_last(self, note: str, now: datetime) -> tuple[Question, str] | None:
+        """Flag the question last answered as looking wrong, with a note (terminal controls removed, bounded);
+        a flag of its own, apart from the answer, which stands. None when nothing has been answered yet."""
+        if not self.history:
+            return None
+        question = self.history[-1].question
+        kept = _storable(note).strip()
+        self.store.flag(question.id, question.section_id, kept, now)
+        return question, kept
 
     # --- summary ---------------------------------------------------------------------------------------
 

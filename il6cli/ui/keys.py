@@ -16,11 +16,15 @@ I_WAS_RIGHT_LINE = "!"  # the same, piped: a line of its own at the next prompt 
 TRUE_WORDS = ("t", "true", "y", "yes")
 FALSE_WORDS = ("f", "false", "n", "no")
 RECALL_GRADES = ("1", "2", "3", "4")  # Again, Hard, Good, Easy: FSRS's ratings, in its order
+FLAG = "f"  # in the menu after an answer: flag the question as looking wrong (that menu has no true/false)
+FLAG_LINE = "#"  # the same, piped: `#` or `# a note` at the next prompt (no answer ever starts with "#")
 
 # The menu after an answer (terminal): next, that was easy, I was unsure, undo, quit
 NEXT, EASY, HARD, QUIT = "n", "e", "h", "q"
 # The menu under a section in `il6 learn`
 LEARN_NEXT, LEARN_BACK, LEARN_CHOOSE, LEARN_AGAIN, LEARN_QUIZ, LEARN_QUIT = "n", "b", "c", "r", "z", "q"
+# The offer of a pre-test when `il6 learn` opens a section not yet read: try, skip, skip and never offer again
+PRETEST_TRY, PRETEST_SKIP, PRETEST_NEVER = "y", "s", "x"
 
 
 class KeyRow(NamedTuple):
@@ -54,12 +58,27 @@ KEY_TABLE = [
     ),
     KeyRow("after an answer (terminal)", f"`{UNDO}` / `{QUIT}`", "undo this answer / quit (Ctrl-C quits too)"),
     KeyRow(
+        "after an answer (terminal)",
+        f"`{FLAG}`",
+        "flag the question as looking wrong, with an optional note (Enter: none; Esc: not flagged)",
+    ),
+    KeyRow(
+        "any answer prompt (piped)",
+        f"`{FLAG_LINE}` / `{FLAG_LINE} note`",
+        "flag the previous question as looking wrong, with an optional note; then answer as usual",
+    ),
+    KeyRow(
         "under a section (`il6 learn`)",
         f"`{LEARN_NEXT}` `{LEARN_BACK}` `{LEARN_CHOOSE}` `{LEARN_AGAIN}` `{LEARN_QUIZ}` `{LEARN_QUIT}`",
         "next section (this one counts as read), back to the previous number, choose a section, read again, "
         "quiz me on this section, quit",
     ),
     KeyRow("choosing a section (`il6 learn`)", "its number, then Enter / Esc", "go there / stay where you are"),
+    KeyRow(
+        "opening an unread section (`il6 learn`)",
+        f"`{PRETEST_TRY}` / `{PRETEST_SKIP}` / `{PRETEST_NEVER}`",
+        "try a few of its questions before reading / read it now / read it now and stop offering",
+    ),
 ]
 
 

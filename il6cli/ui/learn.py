@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import NamedTuple
 
@@ -19,7 +19,9 @@ from rich.rule import Rule
 from rich.text import Text
 
 from ..course.model import Course, Section
+from ..progress.pretest import Tried
 from . import keys, render
+from .pretest_ui import recap
 from .prompts import Choice, Prompter, choose
 from .prose import prose
 
@@ -43,6 +45,8 @@ class Hooks(NamedTuple):
     opened: Callable[[Section], None]  # the learner is in this section now (a restart resumes there)
     finished: Callable[[Section], dict[str, str]]  # mark it read; returns every section read so far
     quiz: Callable[[Section], None]  # quiz on it; its summary stays on screen under the menu
+    # before a section is shown: offer its pre-test (if it is new to the learner), run it; the questions tried
+    pretest: Callable[[Section], Sequence[Tried]] = lambda section: ()
 
 
 def walk(
@@ -59,13 +63,18 @@ def walk(
     if first_run:
         greet(course, read, start, console, prompter)
     show = True
+    offered: set[str] = set()  # a pre-test is offered once a walk, as the section first opens
     while True:
         section = course.sections[index]
         if show:
             hooks.opened(section)
+            tried = hooks.pretest(section) if section.id not in offered else ()
+            offered.add(section.id)
             console.print(Rule())
             if show_paged(console, render.section_view(section, course)):
                 console.print(Text(f"{section.number}. {section.title}", style="bold"), Text("(r reads it again)"))
+            if tried:
+                console.print(recap(tried, section, course))
         show = True
         move = prompter.select("Where next?", _moves(course, index))
         if move is Move.NEXT:

@@ -153,6 +153,36 @@ def choose(prompter: Prompter, message: str, choices: Sequence[Choice[T]], defau
     return prompter.select(message, stay, default)
 
 
+def optional_text(prompter: Prompter, message: str) -> str | None:
+    """A line of text that may be empty, or None when the user thinks better of it: Esc or Ctrl-C in a terminal
+    (Ctrl-C here cancels this one prompt, not the session), the end of input when piped."""
+    try:
+        if isinstance(prompter, QuestionaryPrompter):
+            return cancellable_text(message)
+        return prompter.text(message)
+    except (KeyboardInterrupt, EOFError):
+        return None
+
+
+def cancellable_text(message: str) -> str | None:
+    """questionary's text prompt, with Esc answering None."""
+    import questionary
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    question = questionary.text(message)
+    extra = KeyBindings()
+
+    @extra.add(Keys.Escape, eager=True)
+    def cancel(event: object) -> None:
+        event.app.exit(result=None)  # type: ignore[attr-defined]
+
+    application = question.application
+    application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), extra])
+    answer = unstyled(question).unsafe_ask()
+    return None if answer is None else str(answer)
+
+
 def numbered_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:
     """A list of any length whose entries are picked by typing their number (1, then 3, points at the 13th;
     Enter confirms), arrow keys, or the last entry ("Cancel"); Esc cancels too. The answer is the index, or

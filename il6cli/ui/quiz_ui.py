@@ -24,7 +24,7 @@ from ..progress.days import parse_iso
 from ..progress.scheduler import Grade
 from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
 from . import keys
-from .prompts import Choice, Prompter
+from .prompts import Choice, Prompter, optional_text
 from .prose import prose
 
 
@@ -32,6 +32,7 @@ class Control(Enum):
     UNDO = "undo"
     QUIT = "quit"
     OVERRULE = "overrule"  # "I was right": the last typed answer, marked wrong, counts as right
+    FLAG = "flag"  # the question just answered looks wrong: flag it for the authors, with a note
 
 
 GRADE_CHOICES = [
@@ -123,16 +124,27 @@ class TerminalAnswers:
             ]
         if overrulable:
             choices.append(Choice("I was right: count it as correct", Control.OVERRULE, keys.I_WAS_RIGHT))
+        choices.append(Choice("Flag this question: it looks wrong", Control.FLAG, keys.FLAG))
         choices += [Choice("Undo this answer", Control.UNDO, keys.UNDO), Choice("Quit", Control.QUIT, keys.QUIT)]
         return self.prompter.select("Then:", choices)
+
+    def flag_note(self) -> str | None:
+        """The note of a flag ("" for none), or None when the learner thinks better of it (Esc, Ctrl-C)."""
+        return optional_text(self.prompter, "What looks wrong? (a note for the authors; Enter for none, Esc cancels)")
 
 
 class PlainAnswers:
     """How answers are read from a pipe: one line each, numbered lists printed, `u` undoing at any prompt."""
 
-    def __init__(self, prompter: Prompter, console: Console) -> None:
+    def __init__(
+        self, prompter: Prompter, console: Console, on_flag: Callable[[str], None] = lambda note: None
+    ) -> None:
         self.prompter = prompter
         self.console = console
+        self.on_flag = on_flag  # a `#` line: flag the previous question with the rest of the line as its note
+
+    def flag_note(self) -> str | None:
+        return ""  # piped, the note comes on the `#` line itself
 
     def choice(self, choices: list[str]) -> str | Control:
         self.console.print("\n".join(f"  {i}) {c}" for i, c in enumerate(choices, 1)), markup=False)
@@ -179,6 +191,9 @@ class PlainAnswers:
                 return Control.UNDO
             if line.strip() == keys.I_WAS_RIGHT_LINE:
                 return Control.OVERRULE
+            if line.strip().startswith(keys.FLAG_LINE):  # then the same prompt again: the answer is still to come
+                self.on_flag(line.strip()[len(keys.FLAG_LINE) :])
+                continue
             if valid(line.strip()):
                 return line.strip()
             self.console.print(f"[dim]Please {hint}.[/dim]")
@@ -195,7 +210,7 @@ class QuizRunner:
         self.answers = (
             TerminalAnswers(prompter, console, lambda: bool(session.history))
             if interactive
-            else PlainAnswers(prompter, console)
+            else PlainAnswers(prompter, console, self.flag_previous)
         )
         self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
 
@@ -205,17 +220,7 @@ class QuizRunner:
         if not queue:
             self.console.print(self.nothing_to_do())
             return self.finish(started)
-        new = sum(1 for q in queue if self.session.is_new(q))
-        cram = self.session.settings.cram
-        mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
-        self.console.print(
-            f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. "
-            + (
-                "Ctrl-C ends the session; every answer is saved as you go."
-                if self.interactive
-                else f"Type '{keys.UNDO}' to undo the last answer."
-            )
-        )
+        self.console.print(self.opening(queue))
         try:
             while (question := self.session.current(self.clock())) is not None:
                 number = min(self.session.position + 1, len(queue))
@@ -240,6 +245,17 @@ class QuizRunner:
         except (KeyboardInterrupt, EOFError):
             self.console.print()
         return self.finish(started)
+
+    def opening(self, queue: list[Question]) -> str:
+        """The line above the first question: how many, of what kind, and how to stop or undo."""
+        new = sum(1 for q in queue if self.session.is_new(q))
+        cram = self.session.settings.cram
+        mode = "cram (the schedule will not change)" if cram else f"{len(queue) - new} due, {new} new"
+        return f"[bold]{len(queue)} question{'s' if len(queue) != 1 else ''}[/bold]: {mode}. " + (
+            "Ctrl-C ends the session; every answer is saved as you go."
+            if self.interactive
+            else f"Type '{keys.UNDO}' to undo the last answer."
+        )
 
     def nothing_to_do(self) -> str:
         """Why the queue is empty, and what the user can do about it."""
@@ -347,6 +363,9 @@ class QuizRunner:
         shown_at = self.clock()
         choices = intervals(self.session.preview_regrade(shown_at), shown_at) if correct else {}
         picked = self.answers.after_answer(correct, choices, overrulable)
+        while picked is Control.FLAG:  # then the same menu again: the answer stands, whatever the flag
+            self.flag_from_menu()
+            picked = self.answers.after_answer(correct, choices, overrulable)
         if picked is Control.OVERRULE:
             self.overrule()
             return None
@@ -377,6 +396,28 @@ class QuizRunner:
             return
         due = f" Next review {when(parse_iso(answered.due), self.clock())}." if answered.due else ""
         self.console.print(f"[green]Counted as correct[/green] (you overruled the grader; it is noted).{due}")
+
+    def flag_from_menu(self) -> None:
+        note = self.answers.flag_note()
+        if note is None:
+            self.console.print("Not flagged.")
+            return
+        self.flag_previous(note)
+
+    def flag_previous(self, note: str) -> None:
+        """Flag the question last answered (the answer itself stands) and say where the flag can be found."""
+        flagged = self.session.flag_last(note, self.clock())
+        if flagged is None:
+            self.console.print(f"Nothing to flag yet: {keys.FLAG_LINE} flags the question answered last.")
+            return
+        question, kept = flagged
+        said = Text.assemble(("Flagged ", "yellow"), question.id)
+        if kept:
+            said.append(f" ({kept})")
+        said.append(" — ")
+        said.append("il6 flagged", style="green")
+        said.append(" lists it for the course's authors.")
+        self.console.print(said)
 
     # --- the end ---------------------------------------------------------------------------------------
 

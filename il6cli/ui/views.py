@@ -5,6 +5,7 @@ Renderers are imported inside the methods, so a plain or JSON view never loads r
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..course.model import Course, Section, Topic
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from ..course.answer import Answer
     from ..course.fulltext import Hit, Results
     from ..progress.config import Setting
+    from ..progress.flags import FlagRow
     from ..progress.optimize import Optimized
     from ..progress.stats import Stats
 
@@ -177,6 +179,46 @@ class ConfigView(NamedTuple):
 
     def data(self) -> object:
         return {s.name: bool(value) if s.switch else value for s, value in self.settings}
+
+
+class FlaggedView(NamedTuple):
+    """`il6 flagged`: each flagged question with its section, prompt, note and the local date it was flagged;
+    a question no longer in the course is still listed, and marked."""
+
+    flags: list[FlagRow]
+    course: Course
+    tz: tzinfo
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        from .flag_list import flag_rows
+
+        return flag_rows(self.flags, self.course, self.tz)
+
+    def plain(self) -> str:
+        from .flag_list import flags_text
+
+        return flags_text(self.rows())
+
+    def rich(self) -> RenderableType:
+        from .flag_list import flags_table
+
+        return flags_table(self.rows())
+
+    def data(self) -> object:
+        from ..safe_text import clean
+
+        questions = {q.id: q for q in self.course.questions}
+        return [
+            {
+                "question": flag.question_id,
+                "section": flag.section_id,
+                "in_course": flag.question_id in questions,
+                "prompt": questions[flag.question_id].prompt if flag.question_id in questions else None,
+                "note": clean(flag.note),
+                "flagged_at": flag.flagged_at,
+            }
+            for flag in self.flags
+        ]
 
 
 def one_line(text: str) -> str:

@@ -1,0 +1,56 @@
+"""The pre-test `il6 learn` offers as a section not yet read opens: whether to offer, the offer, and the session
+that records the answers (logged as pre-test, never scheduled). The walk and `learn --plain` call `pretest`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .app import local_tz, now, open_store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..course.model import Course, Section
+    from ..progress.pretest import Tried
+    from ..ui.prompts import Prompter
+
+
+def offered(section: Section) -> bool:
+    """Whether the section's pre-test is to be offered. Without a progress database nothing has been read or
+    turned off, and none is created (or sqlite3 loaded) just to find that out."""
+    from ..paths import default_db_path
+
+    if not default_db_path().exists():
+        return True  # nothing read, and `il6 config pretest` is on until it is turned off
+    from ..progress import pretest
+
+    with open_store() as store:
+        return pretest.wanted(store, section.id)
+
+
+def pretest(
+    course: Course, section: Section, prompter: Prompter, console: Console, tty: bool, seed: int | None = None
+) -> list[Tried]:
+    """Offer the pre-test and, if taken, run it; the questions tried (none when skipped or not offered)."""
+    if not offered(section):
+        return []
+    import random
+
+    from ..progress import config
+    from ..progress.pretest import QUESTIONS, Tried
+    from ..progress.session import Session, Settings
+    from ..ui.pretest_quiz import PretestRunner
+    from ..ui.pretest_ui import Offer, offer
+
+    picked = offer(prompter, section, QUESTIONS)
+    if picked is Offer.SKIP:
+        return []
+    with open_store() as store:
+        if picked is Offer.NEVER:
+            config.change(store, "pretest", "off")
+            console.print("No pre-tests from now on; [bold]il6 config pretest on[/bold] brings them back.")
+            return []
+        settings = Settings(sections=(section.id,), limit=QUESTIONS, pretest=True)
+        session = Session(course, store, settings, random.Random(seed), local_tz())
+        PretestRunner(session, console, prompter, now, tty).run()
+    return [Tried(answered.question, bool(answered.correct)) for answered in session.history]
