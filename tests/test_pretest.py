@@ -107,10 +107,18 @@ def test_a_question_the_section_does_not_answer_is_named_with_where_to_read() ->
     ]
 
 
-@pytest.mark.parametrize("why", ["read", "switched off", "tried before"])
-def test_no_offer_for_a_section_read_tried_or_with_pretests_off(runner: CliRunner, home: Path, why: str) -> None:
+@pytest.mark.parametrize("why", ["read", "switched off", "tried before", "every question met in a quiz"])
+def test_no_offer_for_a_section_read_tried_or_known_or_with_pretests_off(
+    runner: CliRunner, home: Path, why: str
+) -> None:
     if why == "tried before":
         run(runner, *LEARN, stdin=TWO_RIGHT)
+    elif why == "every question met in a quiz":
+        course = load_course(FIXTURE_COURSE)
+        with Store.open(home / "progress.db") as store:
+            session = Session(course, store, Settings(), random.Random(3))
+            for question in [q for q in course.questions if q.section_id == "basics"]:
+                session.grade_and_record(question, True, "x", NOW, 900)
     else:
         with Store.open(home / "progress.db") as store:
             if why == "read":

@@ -36,6 +36,12 @@ def choose(child: pexpect.spawn, key: str) -> None:
     child.send(ENTER)
 
 
+def skip_pretest(child: pexpect.spawn) -> None:
+    """A section not yet read first offers its pre-test (tests/test_terminal_flagpre.py): skip it."""
+    child.expect("is new to you")
+    choose(child, "s")
+
+
 def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
@@ -56,16 +62,18 @@ def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
     child.expect("Press any key to start with section 1")
     assert "Where next" not in child.before
     child.send(" ")
+    skip_pretest(child)
     child.expect("Basics of the demo subject")
     child.expect("Where next")
     assert read_and_position(home) == (set(), "basics")  # opened is not read
     choose(child, "n")
+    skip_pretest(child)
     child.expect("Signaling in the demo")
     child.expect("Where next")
     choose(child, "b")  # back: the previous section by number
     child.expect("Basics of the demo subject")
     child.expect("Where next")
-    choose(child, "n")
+    choose(child, "n")  # the pre-test is offered once a walk: not again
     child.expect("Where next")
     choose(child, "q")
     child.expect("Progress saved")
@@ -73,6 +81,7 @@ def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
     assert read_and_position(home) == ({"basics"}, "signaling")  # moved on from basics; signaling is open
 
     child = spawn(home, "learn")  # a restart resumes in the section the learner was in, without the welcome
+    skip_pretest(child)  # still unread: offered again in a new walk
     index = child.expect(["Press any key", "Signaling in the demo"])
     assert index == 1 and "Basics of the demo subject" not in child.before
     child.expect("Where next")
@@ -88,6 +97,7 @@ def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
 
 def test_learn_picks_a_section_by_its_number_and_esc_stays(home: Path) -> None:
     child = spawn(home, "learn", "signaling")
+    skip_pretest(child)
     child.expect("Signaling in the demo")
     child.expect("Where next")
     choose(child, "c")
@@ -99,6 +109,7 @@ def test_learn_picks_a_section_by_its_number_and_esc_stays(home: Path) -> None:
     child.expect("Cancel")
     child.send("1")  # the number points at that section; Enter opens it
     child.send(ENTER)
+    skip_pretest(child)
     child.expect("Basics of the demo subject")
     child.expect("Where next")
     choose(child, "q")
@@ -196,6 +207,7 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
 
 def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
     child = spawn(home, "learn", "signaling")
+    skip_pretest(child)
     child.expect("Where next")
     choose(child, "z")
     child.expect("3 questions")
@@ -228,6 +240,7 @@ def test_quiz_me_from_learn_introduces_the_sections_questions_whatever_the_daily
     assert finish(child) == 0
 
     child = spawn(home, "learn", "signaling")
+    skip_pretest(child)
     child.expect("Where next")
     choose(child, "z")
     child.expect(r"3 questions.{0,20}: 0 due, 3 new")
@@ -282,6 +295,7 @@ def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None
         timeout=30,
         dimensions=(12, 100),
     )
+    skip_pretest(child)
     child.expect("Basics of the demo subject")
     child.expect("SPACE for more, b to go back, q when done")  # less's prompt names its keys
     assert "Where next" not in child.before
@@ -347,6 +361,7 @@ def test_no_color_menus_have_no_styling_at_all(home: Path) -> None:
     child = pexpect.spawn(
         IL6, ["learn", "signaling", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", dimensions=(40, 100)
     )
+    skip_pretest(child)
     child.expect("Where next")
     child.expect(r"q\) Quit")
     shown = child.before + child.after

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..ui.prompts import Prompter
 
 
-def offered(section: Section) -> bool:
+def offered(section: Section, course: Course) -> bool:
     """Whether the section's pre-test is to be offered. Without a progress database nothing has been read or
     turned off, and none is created (or sqlite3 loaded) just to find that out."""
     from ..paths import default_db_path
@@ -25,14 +25,14 @@ def offered(section: Section) -> bool:
     from ..progress import pretest
 
     with open_store() as store:
-        return pretest.wanted(store, section.id)
+        return pretest.wanted(store, section, course)
 
 
 def pretest(
     course: Course, section: Section, prompter: Prompter, console: Console, tty: bool, seed: int | None = None
 ) -> list[Tried]:
     """Offer the pre-test and, if taken, run it; the questions tried (none when skipped or not offered)."""
-    if not offered(section):
+    if not offered(section, course):
         return []
     import random
 

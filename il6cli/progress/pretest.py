@@ -86,7 +86,10 @@ def pretested(store: Store, section_id: str) -> bool:
     return row is not None
 
 
-def wanted(store: Store, section_id: str) -> bool:
+def wanted(store: Store, section: Section, course: Course) -> bool:
     """Whether to offer a pre-test as the section opens: the learner has not turned it off, has not read the
-    section, and has not tried its pre-test before."""
-    return current(store).pretest and section_id not in store.read_sections() and not pretested(store, section_id)
+    section nor tried its pre-test before, and has not met all its questions in a quiz already."""
+    if not current(store).pretest or section.id in store.read_sections() or pretested(store, section.id):
+        return False
+    known = store.known_question_ids()
+    return any(q.id not in known for q in course.questions if q.section_id == section.id)
