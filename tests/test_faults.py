@@ -435,6 +435,8 @@ def test_ctrl_c_at_any_quiz_prompt_ends_with_a_summary_and_keeps_answers(home: P
 @pytest.mark.slow  # a real process or terminal
 def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
     child = spawn_terminal(home, "learn", "basics")
+    child.expect("is new to you")  # the pre-test's offer (tests/test_terminal_flagpre.py): skipped
+    child.send("s\r")
     child.expect("Where next")
     child.sendintr()
     child.expect("Interrupted")

@@ -522,6 +522,8 @@ def test_a_pager_that_cannot_run_or_fails_still_shows_the_section(home: Path, pa
 
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": pager}
     child = pexpect.spawn(IL6, ["learn", "basics", *FIX], env=env, encoding="utf-8", timeout=30, dimensions=(12, 100))
+    child.expect("is new to you")  # the pre-test's offer (tests/test_terminal_flagpre.py): skipped
+    choose(child, "s")
     child.expect("Basics of the demo subject")
     child.expect("A second paragraph")  # the section itself, printed here since the pager showed nothing
     child.expect("Where next")
