@@ -1,5 +1,5 @@
 """The pre-test `il6 learn` offers as a section not yet read opens: whether to offer, the offer, and the session
-that records the answers (logged as pre-test, never scheduled). The walk and `learn --plain` call `pretest`."""
+that records the answers (logged as pre-test, never scheduled). The walk and `learn --plain` call both."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from ..course.model import Course, Section
     from ..progress.pretest import Tried
+    from ..ui.pretest_ui import Offer
     from ..ui.prompts import Prompter
 
 
@@ -28,11 +29,30 @@ def offered(section: Section, course: Course) -> bool:
         return pretest.wanted(store, section, course)
 
 
-def pretest(
-    course: Course, section: Section, prompter: Prompter, console: Console, tty: bool, seed: int | None = None
-) -> list[Tried]:
-    """Offer the pre-test and, if taken, run it; the questions tried (none when skipped or not offered)."""
+def offer_pretest(course: Course, section: Section, prompter: Prompter) -> Offer | None:
+    """The learner's answer to the offer of the section's pre-test; None when it is not offered. Cheap: the
+    scheduler, rich and (without a database) sqlite3 are loaded only once a pre-test is taken."""
     if not offered(section, course):
+        return None
+    from ..progress.pretest import QUESTIONS
+    from ..ui.pretest_ui import offer
+
+    return offer(prompter, section, QUESTIONS)
+
+
+def run_pretest(
+    course: Course,
+    section: Section,
+    picked: Offer | None,
+    prompter: Prompter,
+    console: Console,
+    tty: bool,
+    seed: int | None = None,
+) -> list[Tried]:
+    """Do what the learner chose: run the pre-test (the questions tried), or turn the offer off, or nothing."""
+    from ..ui.pretest_ui import Offer
+
+    if picked is None or picked is Offer.SKIP:
         return []
     import random
 
@@ -40,11 +60,7 @@ def pretest(
     from ..progress.pretest import QUESTIONS, Tried
     from ..progress.session import Session, Settings
     from ..ui.pretest_quiz import PretestRunner
-    from ..ui.pretest_ui import Offer, offer
 
-    picked = offer(prompter, section, QUESTIONS)
-    if picked is Offer.SKIP:
-        return []
     with open_store() as store:
         if picked is Offer.NEVER:
             config.change(store, "pretest", "off")

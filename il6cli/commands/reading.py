@@ -85,14 +85,19 @@ def read_plain(course: Course, section: Section, seed: int | None) -> None:
     from ..ui.output import Mode, show
     from ..ui.views import SectionView
 
-    tried = []
+    tried: list[Tried] = []
     if not sys.stdin.isatty() or sys.stdout.isatty():
-        from ..ui import make_console
         from ..ui.prompts import make_prompter
-        from .pretest import pretest
+        from .pretest import offer_pretest
 
-        console = make_console(plain=True)
-        tried = pretest(course, section, make_prompter(False), console, False, seed)
+        prompter = make_prompter(False)
+        picked = offer_pretest(course, section, prompter)
+        if picked is not None:
+            from ..ui import make_console
+            from .pretest import run_pretest
+
+            console = make_console(plain=True)
+            tried = run_pretest(course, section, picked, prompter, console, False, seed)
     show(SectionView(section, course), Mode.PLAIN)
     if tried:
         from ..ui.pretest_ui import recap
@@ -132,9 +137,9 @@ def walk_course(course: Course, start: Section | None, seed: int | None = None) 
     console, prompter = make_console(), make_prompter(True)
 
     def before_reading(section: Section) -> list[Tried]:
-        from .pretest import pretest
+        from .pretest import offer_pretest, run_pretest
 
-        return pretest(course, section, prompter, console, True, seed)
+        return run_pretest(course, section, offer_pretest(course, section, prompter), prompter, console, True, seed)
 
     hooks = Hooks(opened, finished, quiz, before_reading)
     first_run = start is None and not read and position is None

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..course.model import Course, Question, Section, Topic
 from ..course.normalize import normalize
 from ..course.questions import Asking, kind_of
-from .config import current
-from .database import translated
-from .store import Store
+
+if TYPE_CHECKING:  # the store (and sqlite3) only when asked about: `learn --plain` offers without them
+    from .store import Store
 
 QUESTIONS = 3  # "Try 3 questions first": enough to prime the reading, few enough not to delay it
 SHORTEST_MATCH = 3  # an answer shorter than this (normalized) is found in too many facts to point at one
@@ -79,6 +79,8 @@ def where_answered(question: Question, section: Section, course: Course) -> Answ
 
 def pretested(store: Store, section_id: str) -> bool:
     """Whether a pre-test of the section was answered before (it is then not offered again)."""
+    from .database import translated
+
     with translated(store.path):
         row = store.db.execute(
             "SELECT 1 FROM reviews WHERE section_id = ? AND pretest = 1 LIMIT 1", (section_id,)
@@ -89,6 +91,8 @@ def pretested(store: Store, section_id: str) -> bool:
 def wanted(store: Store, section: Section, course: Course) -> bool:
     """Whether to offer a pre-test as the section opens: the learner has not turned it off, has not read the
     section nor tried its pre-test before, and has not met all its questions in a quiz already."""
+    from .config import current
+
     if not current(store).pretest or section.id in store.read_sections() or pretested(store, section.id):
         return False
     known = store.known_question_ids()

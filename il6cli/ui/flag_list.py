@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from ..course.model import Course
 from ..progress.days import parse_iso
-from ..progress.flags import FlagRow
 from ..safe_text import clean
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from ..progress.flags import FlagRow
 
 PROMPT_CHARS = 60  # a prompt shortened to this, so a row stays on a line or two
 GONE = "(no longer in the course)"
