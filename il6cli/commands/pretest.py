@@ -24,8 +24,9 @@ def offered(section: Section, course: Course) -> bool:
     if not default_db_path().exists():
         return True  # nothing read, and `il6 config pretest` is on until it is turned off
     from ..progress import pretest
+    from ..progress.store import Store
 
-    with open_store() as store:
+    with Store.open() as store:  # a look only: no rebuild of the cards for it (`open_store` does that)
         return pretest.wanted(store, section, course)
 
 
