@@ -242,7 +242,8 @@ def config(
     as_json: JsonOption = False,
     plain: PlainOption = False,
 ) -> None:
-    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only)."""
+    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only). A new rollover
+    hour also moves the study days already stored, after a backup."""
     with boundary():
         from ..progress import config as settings
         from ..ui.output import output_mode, show
