@@ -189,7 +189,7 @@ def test_the_replay_after_a_change_keeps_every_review_and_a_sound_database(tmp_p
         zone = StudyZone(BERLIN, 7)
         assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert [(r.question_id, r.reviewed_at, r.rating) for r in store.review_log()] == log_before
-        after = store.study_days()
+        after = list(store.study_days())
         assert all(day == study_day(datetime.fromisoformat(t), zone).isoformat() for _, _, t, day, _ in after)
         counted = dict(store.db.execute("SELECT day, count(*) FROM reviews GROUP BY day").fetchall())
         totals = dict(store.db.execute("SELECT day, reviews FROM review_days WHERE reviews > 0").fetchall())

@@ -165,13 +165,14 @@ class CardQueries(Database):
             ).fetchall()
         return [(at, int(rating), bool(cram), day) for at, rating, cram, day in rows]
 
-    def study_days(self) -> list[tuple[int, str, str, str, bool]]:
-        """(id, question id, reviewed at, study day, cram) of every review, oldest first."""
+    def study_days(self) -> Iterator[tuple[int, str, str, str, bool]]:
+        """(id, question id, reviewed at, study day, cram) of every review, oldest first, streamed row by row."""
         with translated(self.path):
             rows = self.db.execute(
                 "SELECT id, question_id, reviewed_at, day, cram FROM reviews ORDER BY reviewed_at, id"
-            ).fetchall()
-        return [(int(id_), question, at, day, bool(cram)) for id_, question, at, day, cram in rows]
+            )
+            for id_, question, at, day, cram in rows:
+                yield int(id_), question, at, day, bool(cram)
 
     def move_to_days(self, moves: Sequence[tuple[int, str]]) -> None:
         """Give reviews (id, study day) another study day, and count the per-day totals afresh: their triggers
