@@ -183,6 +183,8 @@ def test_the_replay_after_a_change_keeps_every_review_and_a_sound_database(tmp_p
         before = {card.question_id: card for card in store.all_cards()}
         days_before = {review_id: day for review_id, _, _, day, _ in store.study_days()}
         log_before = [(r.question_id, r.reviewed_at, r.rating) for r in store.review_log()]
+        per_day = "SELECT * FROM review_days ORDER BY day"
+        counted_by_triggers = store.db.execute(per_day).fetchall()  # reviews, cram, review-state ones, recalled
 
         moved = change_rollover(store, 7, BERLIN, 0.9, None, moment)
 
@@ -203,6 +205,10 @@ def test_the_replay_after_a_change_keeps_every_review_and_a_sound_database(tmp_p
             expected = replayed_card(question_id, "", log, card, 0.9, zone) if question_id in moved_questions else card
             assert store.card(question_id) == expected
         assert store.setting("rollover_hour") == "7"
+
+        assert change_rollover(store, 4, BERLIN, 0.9, None, moment) is not None  # and back: the same days and totals
+        assert {review_id: day for review_id, _, _, day, _ in store.study_days()} == days_before
+        assert store.db.execute(per_day).fetchall() == counted_by_triggers
 
 
 def test_a_review_logged_in_another_time_zone_moves_at_most_a_day_the_way_the_boundary_moved() -> None:
