@@ -20,7 +20,7 @@ from il6cli.course.load import load_course
 from il6cli.progress.days import StudyZone, day_start, end_of_study_day, iso, sql_day_shift, study_day
 from il6cli.progress.rebuild import replayed_card
 from il6cli.progress.rollover import change_rollover, new_day
-from il6cli.progress.scheduler import Grade
+from il6cli.progress.scheduler import Grade, elapsed_days
 from il6cli.progress.session import Session, Settings
 from il6cli.progress.store import Store
 
@@ -86,6 +86,11 @@ def test_a_study_zone_keeps_its_zones_clock_and_starts_the_day_at_its_hour() -> 
     assert end_of_study_day(at(28, 12), zone) == datetime(2026, 3, 29, 1, tzinfo=timezone.utc)  # 03:00 CEST
     with pytest.raises(ValueError):
         StudyZone(BERLIN, 24)
+
+
+def test_fsrs_counts_elapsed_study_days_from_the_learners_hour() -> None:
+    assert elapsed_days(at(10, 3, 30), at(10, 21), StudyZone(BERLIN, 4)) == 1  # the 9th's study day, then the 10th's
+    assert elapsed_days(at(10, 3, 30), at(10, 21), StudyZone(BERLIN, 3)) == 0  # both on the 10th
 
 
 def test_a_review_at_half_past_three_moves_to_its_calendar_day_with_rollover_3(
