@@ -113,7 +113,7 @@ class TerminalAnswers:
     def reveal(self, hint: bool = False) -> Control | None:
         offer = f" ({keys.HINT} for a hint)" if hint else ""
         pressed = self.prompter.pause(f"Think of your answer, then press any key to reveal it{offer}.")
-        return Control.HINT if hint and pressed == keys.HINT else None
+        return Control.HINT if pressed == keys.HINT else None  # without a hint: said so, and asked again
 
     def confidence(self, given: bool = True) -> bool | Control:
         """Sure or not, before the answer is graded (`given`) or revealed (recall); or take the answer back."""
