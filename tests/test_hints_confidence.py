@@ -297,6 +297,16 @@ def test_a_confident_lapse_comes_back_ahead_of_its_relearning_step(
         assert loop.learning == {} and store.card(learned.id) == card
 
 
+def test_a_confident_error_in_a_pretest_does_not_come_back(tmp_path: Path) -> None:
+    """A pre-test (before the section is read) is a taste, not a review: a wrong guess said "sure" is not drilled."""
+    question = next(q for q in COURSE.questions if q.id == TYPED_WITHOUT_HINT)
+    with Store.open(tmp_path / "p.db") as store:
+        session = Session(COURSE, store, Settings(), random.Random(1))
+        session.grade_and_record(question, False, "zzz", NOW, 1, marks=ReviewMarks(confidence=True, pretest=True))
+        session.advance()
+        assert session.learning == {} and session.current(NOW + timedelta(minutes=1)) is None
+
+
 # --- calibration ------------------------------------------------------------------------------------------------
 
 

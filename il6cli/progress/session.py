@@ -385,9 +385,9 @@ class Session:
         return answered
 
     def overrule_last(self, now: datetime) -> Answered | None:
-        """The learner says the last answer, graded wrong, was right: it becomes Good, in one transaction, and
-        the log keeps a mark that the grader was overruled. `ReviewedSince` (and nothing changed) when another
-        session has reviewed that question since."""
+        """The learner says the last answer, graded wrong, was right: it becomes Good (Hard after a hint: `record`
+        caps it), in one transaction, and the log keeps a mark that the grader was overruled. `ReviewedSince` (and
+        nothing changed) when another session has reviewed that question since."""
         if not self.history or self.history[-1].correct is not False:
             return None
         last = self.history[-1]
