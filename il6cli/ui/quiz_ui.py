@@ -392,6 +392,8 @@ class QuizRunner:
             return sure
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
         shown_at = self.clock()
+        if self.hint_used:
+            self.console.print(f"[dim]You used the hint: Good and Easy count as {HINT_CAP.name.title()}.[/dim]")
         grade = self.answers.recall_grade(self.recall_intervals(question, shown_at))
         if isinstance(grade, Control):
             return grade
@@ -404,12 +406,9 @@ class QuizRunner:
         return self.after_feedback(None)
 
     def recall_intervals(self, question: Question, shown_at: datetime) -> Intervals:
-        """What each self-grade would do; after a hint, Good and Easy count as Hard, and the labels say so."""
+        """What each self-grade would do: after a hint, Good and Easy do what Hard does (the session caps them)."""
         shown = intervals(self.session.preview(question, shown_at), shown_at)
-        if not self.hint_used:
-            return shown
-        self.console.print(f"[dim]You used the hint: Good and Easy count as {HINT_CAP.name.title()}.[/dim]")
-        return {grade: shown[min(grade, HINT_CAP)] for grade in shown}
+        return {grade: shown[min(grade, HINT_CAP)] for grade in shown} if self.hint_used else shown
 
     # --- after an answer -------------------------------------------------------------------------------
 
