@@ -71,7 +71,7 @@ def run_quiz(
             question = "Nothing here is due for review yet. Practise it anyway (your schedule will not change)?"
             if prompter.confirm(question, default=True):
                 session = Session(course, store, settings._replace(cram=True), random.Random(seed), zone)
-        QuizRunner(session, make_console(), prompter, now, tty).run()
+        QuizRunner(session, make_console(), prompter, now, tty, confidence=kept.confidence).run()
 
 
 @app.command(short_help="Review what is due (spaced repetition), then new questions.")
