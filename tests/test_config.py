@@ -23,12 +23,18 @@ def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, s
 
 def test_config_shows_the_defaults_and_keeps_what_is_set(runner: CliRunner, home: Path) -> None:
     code, out, _ = run(runner, "config", "--json")
-    assert code == 0 and json.loads(out) == {"new-per-day": 10, "limit": 20, "retention": 0.9, **SWITCHES}
-    for name, value in (("new-per-day", "15"), ("limit", "5"), ("retention", "0.85")):
+    assert code == 0 and json.loads(out) == {
+        "new-per-day": 10,
+        "limit": 20,
+        "retention": 0.9,
+        "rollover": 4,
+        **SWITCHES,
+    }
+    for name, value in (("new-per-day", "15"), ("limit", "5"), ("retention", "0.85"), ("rollover", "3")):
         code, out, _ = run(runner, "config", name, value)
         assert code == 0 and out.split()[:2] == [name, value]
     code, out, _ = run(runner, "config", "--json")
-    assert json.loads(out) == {"new-per-day": 15, "limit": 5, "retention": 0.85, **SWITCHES}
+    assert json.loads(out) == {"new-per-day": 15, "limit": 5, "retention": 0.85, "rollover": 3, **SWITCHES}
     code, out, _ = run(runner, "config", "limit", "--plain")
     assert out.startswith("limit        5 ")
 
@@ -41,6 +47,10 @@ def test_a_bad_setting_or_value_is_one_clear_error_and_changes_nothing(runner: C
         (("config", "limit", "0"), "Error: limit must be from 1 to 1000, not 0"),
         (("config", "confidence", "maybe"), "Error: confidence must be on or off, not 'maybe'"),
         (("config", "pretest", "2"), "Error: pretest must be on or off, not '2'"),
+        (("config", "rollover", "25"), "Error: rollover must be from 0 to 23, not 25"),
+        (("config", "rollover", "-1"), "Error: rollover must be from 0 to 23, not -1"),
+        (("config", "rollover", "x"), "Error: rollover must be a whole number, not 'x'"),
+        (("config", "rollover", "3.5"), "Error: rollover must be a whole number, not '3.5'"),
     ):
         code, out, err = run(runner, *args)
         assert (code, out) == (1, "") and err.startswith(message), err
@@ -48,6 +58,7 @@ def test_a_bad_setting_or_value_is_one_clear_error_and_changes_nothing(runner: C
         "new-per-day": 10,
         "limit": 20,
         "retention": 0.9,
+        "rollover": 4,
         **SWITCHES,
     }
 
@@ -59,7 +70,7 @@ def test_the_quiz_uses_the_kept_settings_and_a_flag_only_for_its_run(runner: Cli
     code, out, _ = run(runner, "quiz", *FIX, "--seed", "1", "--new", "3", "--retention", "0.8", stdin="")
     assert code == 0 and "3 questions: 0 due, 3 new" in out
     kept = json.loads(run(runner, "config", "--json")[1])
-    assert kept == {"new-per-day": 2, "limit": 20, "retention": 0.9, **SWITCHES}
+    assert kept == {"new-per-day": 2, "limit": 20, "retention": 0.9, "rollover": 4, **SWITCHES}
     run(runner, "config", "limit", "1")
     code, out, _ = run(runner, "quiz", *FIX, "--seed", "1", stdin="")
     assert "1 question: 0 due, 1 new" in out

@@ -194,6 +194,15 @@ def local_tz() -> Any:
         return timezone.utc
 
 
+def study_zone(store: Any, tz: Any) -> Any:
+    """The time zone `tz` with the hour the learner's study day starts (`il6 config rollover H`), read once per
+    command: every study day the command computes goes through it (progress/days.py)."""
+    from ..progress.config import current
+    from ..progress.days import StudyZone
+
+    return StudyZone(tz, current(store).rollover)
+
+
 def now() -> Any:
     from datetime import datetime, timezone
 
@@ -215,7 +224,7 @@ def open_store() -> Iterator[Any]:
 
     with Store.open() as store:
         if replay_wanted(store):  # once, after migration 5; fsrs is loaded only then
-            replay_pending(store, local_tz(), kept_retention(store), kept_parameters(store))
+            replay_pending(store, study_zone(store, local_tz()), kept_retention(store), kept_parameters(store))
         yield store
 
 

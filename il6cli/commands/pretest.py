@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .app import local_tz, now, open_store
+from .app import local_tz, now, open_store, study_zone
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,6 +68,6 @@ def run_pretest(
             console.print("No pre-tests from now on; [bold]il6 config pretest on[/bold] brings them back.")
             return []
         settings = Settings(sections=(section.id,), limit=QUESTIONS, pretest=True)
-        session = Session(course, store, settings, random.Random(seed), local_tz())
+        session = Session(course, store, settings, random.Random(seed), study_zone(store, local_tz()))
         PretestRunner(session, console, prompter, now, tty).run()
     return [Tried(answered.question, bool(answered.correct)) for answered in session.history]

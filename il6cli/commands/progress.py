@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import app, boundary, kept_parameters, kept_retention, local_tz, now, open_store
+from .app import app, boundary, kept_parameters, kept_retention, local_tz, now, open_store, study_zone
 from .exporting import TextOutputOption
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def progress_import(
         )
         with open_store() as store:
             backup = store.backup(moment)
-            merged = sync.merge(store, incoming, kept_retention(store), local_tz(), kept_parameters(store))
+            merged = sync.merge(
+                store, incoming, kept_retention(store), study_zone(store, local_tz()), kept_parameters(store)
+            )
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
 
 

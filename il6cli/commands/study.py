@@ -18,15 +18,18 @@ from .app import (
     fail,
     interactive,
     kept_parameters,
+    kept_retention,
     load,
     local_tz,
     now,
     open_store,
+    study_zone,
     within,
 )
 
 if TYPE_CHECKING:
     from ..course.model import Course
+    from ..progress.store import Store
 
 
 def run_quiz(
@@ -60,14 +63,15 @@ def run_quiz(
             retention=kept.retention if retention is None else retention,
             parameters=kept_parameters(store),
         )
-        session = Session(course, store, settings, random.Random(seed), local_tz())
+        zone = study_zone(store, local_tz())
+        session = Session(course, store, settings, random.Random(seed), zone)
         tty = interactive()
         prompter = make_prompter(tty)
         if offer_cram and not cram and not session.plan(now()) and session.all_introduced():
             question = "Nothing here is due for review yet. Practise it anyway (your schedule will not change)?"
             if prompter.confirm(question, default=True):
-                session = Session(course, store, settings._replace(cram=True), random.Random(seed), local_tz())
-        QuizRunner(session, make_console(), prompter, now, tty).run()
+                session = Session(course, store, settings._replace(cram=True), random.Random(seed), zone)
+        QuizRunner(session, make_console(), prompter, now, tty, confidence=kept.confidence).run()
 
 
 @app.command(short_help="Review what is due (spaced repetition), then new questions.")
@@ -141,7 +145,7 @@ def stats(as_json: JsonOption = False, plain: PlainOption = False, content: Cont
 
         course = load(content)
         with open_store() as store:
-            result = statistics.compute(course, store, now(), local_tz())
+            result = statistics.compute(course, store, now(), study_zone(store, local_tz()))
         show(StatsView(result), output_mode(as_json, plain))
 
 
@@ -171,7 +175,7 @@ def optimize(
             from ..progress.optimize import optimize as fit
 
             log = [(r.question_id, parse_iso(r.reviewed_at), r.rating) for r in store.review_log() if not r.cram]
-            result = fit(log, local_tz())
+            result = fit(log, study_zone(store, local_tz()))
             if result.adopted:
                 parameters.keep(store, result.parameters, result.reviews, now())
             else:
@@ -222,19 +226,24 @@ def reset(
         sys.stderr.write(f"Forgot {what} ({removed} reviews). Backup: {backup}\n")
 
 
-@app.command(short_help="Show or keep your settings (new per day, limit, retention).")
+@app.command(
+    short_help="Show or keep your settings (new per day, limit, retention, rollover).",
+    context_settings={"ignore_unknown_options": True},  # `il6 config rollover -1` is a value out of range, not a flag
+)
 def config(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="A setting: new-per-day, limit, retention, fade-choices, confidence, pretest.", show_default=False
+            help="A setting: new-per-day, limit, retention, rollover, fade-choices, confidence, pretest.",
+            show_default=False,
         ),
     ] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value, kept for every run.", show_default=False)] = None,
     as_json: JsonOption = False,
     plain: PlainOption = False,
 ) -> None:
-    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only)."""
+    """Show your settings, or keep a new value for one (a flag on il6 quiz applies to that run only). A new rollover
+    hour also moves the study days already stored, after a backup."""
     with boundary():
         from ..progress import config as settings
         from ..ui.output import output_mode, show
@@ -243,12 +252,30 @@ def config(
         with open_store() as store:
             if name is not None:
                 setting = settings.named(name)
-                if value is not None:
+                if value is not None and setting.name == "rollover":
+                    _change_rollover(store, int(settings.checked(setting, value)))
+                elif value is not None:
                     settings.change(store, name, value)
                 shown = [(setting, settings.value_of(store, setting))]
             else:
                 shown = [(setting, settings.value_of(store, setting)) for setting in settings.SETTINGS]
         show(ConfigView(shown), output_mode(as_json, plain))
+
+
+def _change_rollover(store: Store, hour: int) -> None:
+    """Start study days at `hour`: the stored days and the schedules that count them follow (after a backup)."""
+    from ..progress.rollover import change_rollover
+
+    moved = change_rollover(store, hour, local_tz(), kept_retention(store), kept_parameters(store), now())
+    if moved is None:
+        sys.stderr.write(f"Study days start at {hour:02d}:00 already; nothing was changed.\n")
+        return
+    message = f"Study days now start at {hour:02d}:00 local time."
+    if moved.backup is not None:
+        reviews = f"{moved.reviews} review{'s' if moved.reviews != 1 else ''}"
+        cards = f"{moved.cards} card{'s' if moved.cards != 1 else ''}"
+        message += f" {reviews} moved to another study day; {cards} rescheduled from the log. Backup: {moved.backup}"
+    sys.stderr.write(message + "\n")
 
 
 @app.command(short_help="Bring back a backup of your progress.")

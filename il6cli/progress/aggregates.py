@@ -76,3 +76,19 @@ class StatsQueries(Database):
                 "SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0", (since_day,)
             ).fetchall()
         return {day: int(count) for day, count in rows}
+
+    def confidence_counts(self) -> dict[bool, tuple[int, int]]:
+        """Per confidence said (True sure, False unsure): (answers, right answers), every kind of answer counted
+        (cram and pre-test too: calibration is about the learner's judgement, not the schedule)."""
+        with translated(self.path):
+            rows = self.db.execute(
+                """SELECT confidence, count(*), coalesce(sum(correct), 0) FROM reviews
+                   WHERE confidence IS NOT NULL AND correct IS NOT NULL GROUP BY confidence"""
+            ).fetchall()
+        return {bool(sure): (int(answers), int(right)) for sure, answers, right in rows}
+
+    def hints_used(self) -> int:
+        """Answers given after the hint was shown."""
+        with translated(self.path):
+            (count,) = self.db.execute("SELECT count(*) FROM reviews WHERE hint_used").fetchone()
+        return int(count)

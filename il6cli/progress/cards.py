@@ -8,6 +8,7 @@ from datetime import datetime
 
 from .database import Database, translated
 from .days import iso
+from .migrations import REVIEW_STATE
 from .records import (
     CARD_COLUMNS,
     CARD_UPSERT,
@@ -163,3 +164,26 @@ class CardQueries(Database):
                 (question_id,),
             ).fetchall()
         return [(at, int(rating), bool(cram), day) for at, rating, cram, day in rows]
+
+    def study_days(self) -> Iterator[tuple[int, str, str, str, bool]]:
+        """(id, question id, reviewed at, study day, cram) of every review, oldest first, streamed row by row."""
+        with translated(self.path):
+            rows = self.db.execute(
+                "SELECT id, question_id, reviewed_at, day, cram FROM reviews ORDER BY reviewed_at, id"
+            )
+            for id_, question, at, day, cram in rows:
+                yield int(id_), question, at, day, bool(cram)
+
+    def move_to_days(self, moves: Sequence[tuple[int, str]]) -> None:
+        """Give reviews (id, study day) another study day, and count the per-day totals afresh: their triggers
+        follow only reviews added or removed, not a changed day."""
+        with self.atomic():
+            self.db.executemany("UPDATE reviews SET day = ? WHERE id = ?", [(day, id_) for id_, day in moves])
+            self.db.execute("DELETE FROM review_days")
+            self.db.execute(
+                f"""INSERT INTO review_days (day, reviews, cram, review_state_reviews, review_state_recalled)
+                    SELECT day, count(*), sum(cram),
+                           sum(cram = 0 AND coalesce(state_before, 0) = {REVIEW_STATE}),
+                           sum(cram = 0 AND coalesce(state_before, 0) = {REVIEW_STATE} AND rating > 1)
+                    FROM reviews GROUP BY day"""
+            )

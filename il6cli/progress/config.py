@@ -1,6 +1,7 @@
 """The learner's remembered settings (`il6 config`): kept in the store's settings table, each checked when set.
 
-A flag on `il6 quiz` overrides a setting for that run only; `il6 config NAME VALUE` changes it for good.
+A flag on `il6 quiz` overrides a setting for that run only; `il6 config NAME VALUE` changes it for good. The rollover
+hour has no flag: the study days already stored follow it (`rollover.change_rollover`), so it changes only for good.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from ..errors import Il6Error
+from .days import DEFAULT_ROLLOVER_HOUR
 from .store import Store
 
 ON_WORDS = ("on", "yes", "true", "1")
@@ -50,6 +52,15 @@ SETTINGS = (
     Setting("limit", "session_limit", 20, 1, 1000, int, "most questions a session (asked again: counted once)"),
     Setting("retention", "retention", 0.9, 0.7, 0.99, float, "desired retention: the chance of recall FSRS aims for"),
     Setting(
+        "rollover",
+        "rollover_hour",
+        DEFAULT_ROLLOVER_HOUR,
+        0,
+        23,
+        int,
+        'the hour a study day starts, local (Anki\'s "next day starts at")',
+    ),
+    Setting(
         "fade-choices",
         "fade_choices",
         1,
@@ -71,6 +82,7 @@ class Config(NamedTuple):
     fade_choices: bool = True
     confidence: bool = False
     pretest: bool = True
+    rollover: int = DEFAULT_ROLLOVER_HOUR  # the hour a study day starts (days.StudyZone)
 
 
 def named(name: str) -> Setting:
@@ -94,6 +106,7 @@ def current(store: Store) -> Config:
         new_per_day=int(value_of(store, BY_NAME["new-per-day"])),
         limit=int(value_of(store, BY_NAME["limit"])),
         retention=float(value_of(store, BY_NAME["retention"])),
+        rollover=int(value_of(store, BY_NAME["rollover"])),
         fade_choices=bool(value_of(store, BY_NAME["fade-choices"])),
         confidence=bool(value_of(store, BY_NAME["confidence"])),
         pretest=bool(value_of(store, BY_NAME["pretest"])),
@@ -103,12 +116,18 @@ def current(store: Store) -> Config:
 def change(store: Store, name: str, text: str) -> float:
     """Check and keep a new value; returns it."""
     setting = named(name)
+    value = checked(setting, text)
+    store.set_setting(setting.key, str(value))
+    return value
+
+
+def checked(setting: Setting, text: str) -> float:
+    """The value `text` gives `setting`, or one clear error saying what it must be."""
     try:
         value = setting.parse(text.strip())
     except ValueError:
         kind = "on or off" if setting.switch else "a whole number" if setting.parse is int else "a number"
-        raise Il6Error(f"{name} must be {kind}, not {text!r}") from None
+        raise Il6Error(f"{setting.name} must be {kind}, not {text!r}") from None
     if not setting.low <= value <= setting.high:
-        raise Il6Error(f"{name} must be from {setting.low:g} to {setting.high:g}, not {value:g}")
-    store.set_setting(setting.key, str(value))
+        raise Il6Error(f"{setting.name} must be from {setting.low:g} to {setting.high:g}, not {value:g}")
     return value

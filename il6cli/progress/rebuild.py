@@ -1,14 +1,16 @@
 """Rebuild cards from the review log: a card is what FSRS makes of its question's scheduled (non-cram) reviews.
 
-Used by an import (a card both machines reviewed) and once after migration 5, which moved scheduling to study days:
-every card is replayed with elapsed time in study days. Fuzz is drawn from a generator seeded by the question id, so
-two machines replaying the same log agree; a card's due date therefore moves to where study-day scheduling puts it.
+Used by an import (a card both machines reviewed), once after migration 5, which moved scheduling to study days
+(every card is replayed with elapsed time in study days), and when the learner moves the hour a study day starts
+(rollover.py: the cards with a review that moved to another day). Fuzz is drawn from a generator seeded by the
+question id, so two machines replaying the same log agree; a card's due date therefore moves to where study-day
+scheduling puts it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import tzinfo
 
 from .days import iso, parse_iso
@@ -65,11 +67,27 @@ def replay_pending(store: Store, tz: tzinfo, retention: float, parameters: Seque
     if not replay_wanted(store):
         return 0
     with store.atomic():
+        replayed = replay_cards(store, tz, retention, parameters)
+        store.delete_setting(REPLAY_PENDING)
+    return replayed
+
+
+def replay_cards(
+    store: Store,
+    tz: tzinfo,
+    retention: float,
+    parameters: Sequence[float] | None = None,
+    question_ids: Collection[str] | None = None,
+) -> int:
+    """Rebuild every card (or those of `question_ids`) from its log, on the study days the log names, in one
+    transaction; returns how many."""
+    with store.atomic():
         cards = []
         for card in store.all_cards():
+            if question_ids is not None and card.question_id not in question_ids:
+                continue
             log = [(at, rating, day) for at, rating, cram, day in store.review_days_of(card.question_id) if not cram]
             if log:
                 cards.append(replayed_card(card.question_id, card.section_id, log, card, retention, tz, parameters))
         store.put_cards(cards)
-        store.delete_setting(REPLAY_PENDING)
     return len(cards)

@@ -40,6 +40,13 @@ LEECH_FAILURES = 6
 MIX_WINDOW = 6  # how far ahead the mixer looks for a question from another section or of another type
 MAX_ANSWER_CHARS = 500  # what is kept in the log of a typed answer
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's learn-ahead limit: with nothing else left, a step this close is asked
+# A hint shown before the answer caps its grade here: recalling with help is not recalling alone.
+HINT_CAP = Grade.HARD
+# A confident error (said "sure", and wrong) is asked again once this has passed, at the next question after that:
+# ahead of FSRS's 10-minute relearning step for a card that lapsed, and in a cram session too, where nothing else
+# comes back. Corrected at once, errors made with high confidence are the ones best remembered corrected
+# (the hypercorrection effect, Butterfield & Metcalfe 2001).
+CONFIDENT_ERROR_RETRY = timedelta(minutes=1)
 
 
 class Settings(NamedTuple):
@@ -233,6 +240,8 @@ class Session:
             marks = marks._replace(form=question.type.value)
         if self.settings.pretest:
             marks = marks._replace(pretest=True)
+        if marks.hint_used:  # here, so that every way to a grade (an answer, "easy", "I was right") is capped
+            grade = min(grade, HINT_CAP)
         with self.store.atomic():  # the card is read under the write lock: no other session's update is lost
             before = self.store.card(question.id)
             review_row, after = self._reviewed(question, grade, correct, given, now, duration_ms, before, marks.pretest)
@@ -260,9 +269,19 @@ class Session:
             self.learning[question.id] = (parse_iso(after.due), question)
         else:
             self.learning.pop(question.id, None)
+        if marks.confidence and correct is False and not marks.pretest:
+            self._bring_back_soon(question, now)
         if after and after.failures >= LEECH_FAILURES and grade == Grade.AGAIN and question not in self.leeches:
             self.leeches.append(question)
         return answered
+
+    def _bring_back_soon(self, question: Question, now: datetime) -> None:
+        """A confident error joins the session's learning queue, due `CONFIDENT_ERROR_RETRY` from now (or at its
+        learning step, if that is sooner). Only the session's queue: the card's schedule is FSRS's. An undo puts
+        the queue back as it was before the answer."""
+        soon = now + CONFIDENT_ERROR_RETRY
+        waiting = self.learning.get(question.id)
+        self.learning[question.id] = (min(waiting[0], soon) if waiting else soon, question)
 
     def _reviewed(
         self,
@@ -373,9 +392,9 @@ class Session:
         return answered
 
     def overrule_last(self, now: datetime) -> Answered | None:
-        """The learner says the last answer, graded wrong, was right: it becomes Good, in one transaction, and
-        the log keeps a mark that the grader was overruled. `ReviewedSince` (and nothing changed) when another
-        session has reviewed that question since."""
+        """The learner says the last answer, graded wrong, was right: it becomes Good (Hard after a hint: `record`
+        caps it), in one transaction, and the log keeps a mark that the grader was overruled. `ReviewedSince` (and
+        nothing changed) when another session has reviewed that question since."""
         if not self.history or self.history[-1].correct is not False:
             return None
         last = self.history[-1]

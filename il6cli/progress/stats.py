@@ -27,6 +27,33 @@ class SectionStats:
 
 
 @dataclass(frozen=True)
+class Judged:
+    """The answers given with one confidence ("sure" or "unsure") and how many of them were right."""
+
+    answers: int = 0
+    right: int = 0
+
+    @property
+    def share_right(self) -> float | None:
+        return round(self.right / self.answers, 4) if self.answers else None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How often "sure" was right, and how often "unsure" was (`il6 config confidence`): well calibrated, the
+    first is high and the second lower."""
+
+    sure: Judged = Judged()
+    unsure: Judged = Judged()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            name: {"answers": judged.answers, "right": judged.right, "share_right": judged.share_right}
+            for name, judged in (("sure", self.sure), ("unsure", self.unsure))
+        }
+
+
+@dataclass(frozen=True)
 class Stats:
     reviews_total: int
     cram_reviews: int
@@ -43,11 +70,14 @@ class Stats:
     time_zone: str  # the learner's zone, named: the local times and study days above are in it
     parameters_fitted_at: str | None  # when `il6 optimize` fitted them, local, zone named; None: the defaults
     parameters_reviews: int  # how many reviews they were fitted to
+    calibration: Calibration = Calibration()
+    hints_used: int = 0  # answers given after their hint was shown
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["forecast"] = [{"date": day, "due": count} for day, count in self.forecast]
         data["calendar"] = [{"date": day, "reviews": count} for day, count in self.calendar]
+        data["calibration"] = self.calibration.to_json()
         return data
 
 
@@ -85,7 +115,14 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         time_zone=now.astimezone(tz).tzname() or "UTC",
         parameters_fitted_at=_local(parse_iso(kept.fitted_at), tz) if kept else None,
         parameters_reviews=kept.reviews if kept else 0,
+        calibration=calibration(store),
+        hints_used=store.hints_used(),
     )
+
+
+def calibration(store: Store) -> Calibration:
+    counts = store.confidence_counts()
+    return Calibration(sure=Judged(*counts.get(True, (0, 0))), unsure=Judged(*counts.get(False, (0, 0))))
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:

@@ -18,6 +18,13 @@ FALSE_WORDS = ("f", "false", "n", "no")
 RECALL_GRADES = ("1", "2", "3", "4")  # Again, Hard, Good, Easy: FSRS's ratings, in its order
 FLAG = "f"  # in the menu after an answer: flag the question as looking wrong (that menu has no true/false)
 FLAG_LINE = "#"  # the same, piped: `#` or `# a note` at the next prompt (no answer ever starts with "#")
+# At a typed prompt and before a recall answer is revealed, in a terminal and piped alike: show the question's
+# hint. A line of its own, which no real answer is (`h` is Hard in the menu, and could be a typed answer).
+HINT = "+"
+# Asked after an answer is given and before it is graded (or before a recall answer is revealed), when
+# `il6 config confidence` is on. Its own prompt: `y`/`n` mean true/false only at a true-or-false question.
+SURE_WORDS = ("y", "yes", "sure")
+UNSURE_WORDS = ("n", "no", "unsure")
 
 # The menu after an answer (terminal): next, that was easy, I was unsure, undo, quit
 NEXT, EASY, HARD, QUIT = "n", "e", "h", "q"
@@ -41,6 +48,11 @@ KEY_TABLE = [
     ),
     KeyRow("typed answer", f"`{DONT_KNOW}`", "I don't know: shows the answer"),
     KeyRow("recall", "Enter (piped) / any key", "reveal the answer"),
+    KeyRow(
+        "typed answer, or recall before the reveal",
+        f"`{HINT}`",
+        "show the hint, then answer (offered only when the question has one; a right answer then counts as Hard)",
+    ),
     KeyRow("recall", "`1` `2` `3` `4`", "grade yourself: Again, Hard, Good, Easy"),
     KeyRow("typed answer", "`u` / empty line", "undo the last answer / nothing typed yet: asked again"),
     KeyRow("any answer prompt", f"`{UNDO}`", "undo the previous answer and ask it again; again to go further back"),
@@ -48,6 +60,11 @@ KEY_TABLE = [
         "any answer prompt (piped)",
         f"`{I_WAS_RIGHT_LINE}`",
         "I was right: the last typed answer, marked wrong, counts as right (Good), and the log keeps a mark",
+    ),
+    KeyRow(
+        "sure? (with `il6 config confidence on`)",
+        f"`{SURE_WORDS[0]}` / `{UNSURE_WORDS[0]}` / `{UNDO}`",
+        "sure / not sure of the answer just given / take it back and answer the question again",
     ),
     KeyRow("after an answer (terminal)", f"`{NEXT}` / Enter", "next question"),
     KeyRow("after an answer (terminal)", f"`{EASY}` / `{HARD}`", "next, and that was easy / I was unsure (hard)"),
@@ -87,6 +104,16 @@ def read_true_false(text: str) -> bool | None:
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def read_sure(text: str) -> bool | None:
+    """Sure (True), not sure (False), or None for anything else."""
+    word = text.strip().lower()
+    if word in SURE_WORDS:
+        return True
+    if word in UNSURE_WORDS:
         return False
     return None
 

@@ -143,7 +143,20 @@ def summary_lines(stats: Stats) -> list[tuple[str, str]]:
         ("True retention", retention),
         ("Streak", f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}"),
         ("Time zone", stats.time_zone),
+        *calibration_lines(stats),
     ]
+
+
+def calibration_lines(stats: Stats) -> list[tuple[str, str]]:
+    """How often "sure" and "unsure" were right, once there are answers with a confidence said."""
+    judged = [("sure", stats.calibration.sure), ("unsure", stats.calibration.unsure)]
+    if not any(j.answers for _, j in judged):
+        return []
+    parts = [
+        f"{name}: {j.right} of {j.answers} right ({j.right / j.answers:.0%})" if j.answers else f"{name}: none"
+        for name, j in judged
+    ]
+    return [("Calibration", "; ".join(parts))]
 
 
 def stats_text(stats: Stats) -> str:

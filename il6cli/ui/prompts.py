@@ -32,7 +32,7 @@ class Prompter(Protocol):
 
     def confirm(self, message: str, default: bool = False) -> bool: ...
 
-    def pause(self, message: str) -> None: ...
+    def pause(self, message: str) -> str | None: ...  # the key pressed (the line typed, piped), if known
 
 
 class PlainPrompter:
@@ -74,8 +74,8 @@ class PlainPrompter:
                 return answer.startswith("y")
             self.out.write("  Please answer y or n.\n")
 
-    def pause(self, message: str) -> None:
-        self._ask(f"{message} ")
+    def pause(self, message: str) -> str | None:
+        return self._ask(f"{message} ")
 
 
 class QuestionaryPrompter:
@@ -100,9 +100,9 @@ class QuestionaryPrompter:
 
         return bool(unstyled(questionary.confirm(message, default=default)).unsafe_ask())
 
-    def pause(self, message: str) -> None:
+    def pause(self, message: str) -> str | None:
         """Any key continues, except Ctrl-C, which interrupts as at every other prompt (questionary's own
-        press-any-key prompt takes Ctrl-C for a key)."""
+        press-any-key prompt takes Ctrl-C for a key). Returns the key, for a caller that gives one a meaning."""
         import questionary
         from prompt_toolkit import PromptSession
         from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -117,11 +117,12 @@ class QuestionaryPrompter:
 
         @bindings.add(Keys.Any)
         def _continue(event: KeyPressEvent) -> None:
-            event.app.exit(result=None)
+            event.app.exit(result=event.key_sequence[0].data)
 
-        unstyled(
+        pressed = unstyled(
             questionary.Question(PromptSession([("class:question", f" {message} ")], key_bindings=bindings).app)
         ).unsafe_ask()
+        return pressed if isinstance(pressed, str) else None
 
 
 def questionary_select(message: str, choices: Sequence[Choice[T]], default: int = 0) -> Question:

@@ -21,8 +21,10 @@ from ..course.grading import Grader
 from ..course.model import Question
 from ..course.questions import Asking, kind_of
 from ..progress.days import parse_iso
+from ..progress.records import ReviewMarks
 from ..progress.scheduler import Grade
-from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
+from ..progress.session import HINT_CAP, LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
+from ..safe_text import clean
 from . import keys
 from .prompts import Choice, Prompter, optional_text
 from .prose import prose
@@ -33,6 +35,8 @@ class Control(Enum):
     QUIT = "quit"
     OVERRULE = "overrule"  # "I was right": the last typed answer, marked wrong, counts as right
     FLAG = "flag"  # the question just answered looks wrong: flag it for the authors, with a note
+    HINT = "hint"  # show the question's hint, then ask again
+    RETRY = "retry"  # at the "sure?" prompt: take back the answer just given (not yet graded) and ask again
 
 
 GRADE_CHOICES = [
@@ -93,19 +97,34 @@ class TerminalAnswers:
         ]
         return self.prompter.select("True or false?", self._undo(listed))
 
-    def typed(self) -> str | Control:
-        """As piped: an empty line asks again, `u` undoes, `?` is "I don't know"."""
+    def typed(self, hint: bool = False) -> str | Control:
+        """As piped: an empty line asks again, `u` undoes, `?` is "I don't know", `+` asks for the hint (the prompt
+        names it only when the question has one)."""
+        offer = f", {keys.HINT} for a hint" if hint else ""
         while True:
-            line = self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo):")
+            line = self.prompter.text(f"Your answer ({keys.DONT_KNOW} if you don't know{offer}, {keys.UNDO} to undo):")
             if line.strip().lower() == keys.UNDO:
                 return Control.UNDO
+            if line.strip() == keys.HINT:
+                return Control.HINT
             if line.strip():
                 return line
             self.console.print(f"[dim]Please type your answer, or {keys.DONT_KNOW} if you don't know.[/dim]")
 
-    def reveal(self) -> Control | None:
-        self.prompter.pause("Think of your answer, then press any key to reveal it.")
-        return None
+    def reveal(self, hint: bool = False) -> Control | None:
+        offer = f" ({keys.HINT} for a hint)" if hint else ""
+        pressed = self.prompter.pause(f"Think of your answer, then press any key to reveal it{offer}.")
+        return Control.HINT if pressed == keys.HINT else None  # without a hint: said so, and asked again
+
+    def confidence(self, given: bool = True) -> bool | Control:
+        """Sure or not, before the answer is graded (`given`) or revealed (recall); or take the answer back."""
+        listed: list[Choice[bool | Control]] = [
+            Choice("Sure", True, keys.SURE_WORDS[0]),
+            Choice("Not sure", False, keys.UNSURE_WORDS[0]),
+        ]
+        if given:
+            listed.append(Choice("Take my answer back and answer again", Control.RETRY, keys.UNDO))
+        return self.prompter.select("Sure of your answer?" if given else "Sure you know it?", listed)
 
     def recall_grade(self, intervals: Intervals) -> Grade | Control:
         listed: list[Choice[Grade | Control]] = [
@@ -161,16 +180,31 @@ class PlainAnswers:
         )
         return line if isinstance(line, Control) else bool(keys.read_true_false(line))
 
-    def typed(self) -> str | Control:
-        return self._line(
-            "Answer:",
+    def typed(self, hint: bool = False) -> str | Control:
+        offer = f"({keys.HINT} for a hint) " if hint else ""  # the prompt still ends "Answer:", as scripts expect
+        line = self._line(
+            f"{offer}Answer:",
             lambda s: bool(s.strip()),
             f"type your answer, {keys.DONT_KNOW} if you don't know, {keys.UNDO} to undo",
         )
+        return Control.HINT if line == keys.HINT else line
 
-    def reveal(self) -> Control | None:
-        line = self._line("Press Enter to reveal the answer:", lambda s: True, "")
+    def reveal(self, hint: bool = False) -> Control | None:
+        offer = f" ({keys.HINT} for a hint)" if hint else ""
+        line = self._line(f"Press Enter to reveal the answer{offer}:", lambda s: True, "")
+        if line == keys.HINT:
+            return Control.HINT
         return line if isinstance(line, Control) else None
+
+    def confidence(self, given: bool = True) -> bool | Control:
+        line = self._line(
+            "Sure? y/n:",
+            lambda s: keys.read_sure(s) is not None,
+            f"type y (sure) or n (not sure), or {keys.UNDO} to answer again",
+        )
+        if line is Control.UNDO:  # here the answer just given is what `u` takes back: it is not graded yet
+            return Control.RETRY
+        return line if isinstance(line, Control) else bool(keys.read_sure(line))
 
     def recall_grade(self, intervals: Intervals) -> Grade | Control:
         self.console.print("  " + "  ".join(f"{g}) {g.name.title()}{_after(intervals, g)}" for g in Grade))
@@ -201,9 +235,17 @@ class PlainAnswers:
 
 class QuizRunner:
     def __init__(
-        self, session: Session, console: Console, prompter: Prompter, clock: Callable[[], datetime], interactive: bool
+        self,
+        session: Session,
+        console: Console,
+        prompter: Prompter,
+        clock: Callable[[], datetime],
+        interactive: bool,
+        confidence: bool = False,
     ) -> None:
         self.session = session
+        self.confidence = confidence  # `il6 config confidence`: ask sure / not sure before each answer is graded
+        self.hint_used = False  # the hint of the question being asked has been shown
         self.console = console
         self.clock = clock
         self.interactive = interactive
@@ -240,6 +282,9 @@ class QuizRunner:
                     continue
                 if outcome is Control.OVERRULE:  # typed at the next question's prompt (piped): then ask it
                     self.overrule()
+                    continue
+                if outcome is Control.RETRY:  # taken back before it was graded: the same question, from the start
+                    self.console.print("[yellow]Taken back.[/yellow] Here is that question again.")
                     continue
                 self.session.advance()
         except (KeyboardInterrupt, EOFError):
@@ -281,16 +326,25 @@ class QuizRunner:
         self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
+        self.hint_used = False  # asked from the start (after an undo too): no hint seen yet
         if kind.asking is Asking.RECALL:
             return self.ask_recall(question, asked_at)
         answer = self.read_answer(question, kind.asking)
         if isinstance(answer, Control):
             return answer
         given, correct, note = answer
-        answered = self.session.grade_and_record(question, correct, given, self.clock(), self._ms_since(asked_at))
+        sure = self.ask_sure(given not in ("", keys.DONT_KNOW))
+        if isinstance(sure, Control):
+            return sure
+        marks = ReviewMarks(hint_used=self.hint_used, confidence=sure)
+        answered = self.session.grade_and_record(
+            question, correct, given, self.clock(), self._ms_since(asked_at), marks=marks
+        )
         self.feedback(question, correct, note, answered)
+        self.call_out(sure, correct)
         typed_and_missed = kind.asking is Asking.TYPED and not correct and given not in ("", keys.DONT_KNOW)
-        return self.after_feedback(correct, overrulable=typed_and_missed)
+        # after a hint a right answer is Hard already: no "that was easy" (or "unsure") to offer
+        return self.after_feedback(correct and not self.hint_used, overrulable=typed_and_missed)
 
     def read_answer(self, question: Question, asking: Asking) -> tuple[str, bool, str] | Control:
         if asking is Asking.CHOICE:
@@ -303,7 +357,7 @@ class QuizRunner:
             if isinstance(value, Control):
                 return value
             return ("true" if value else "false"), value == question.answer, ""
-        typed = self.answers.typed()
+        typed = self.read_typed(question)
         if isinstance(typed, Control):
             return typed
         given = sanitize_answer(typed).strip()
@@ -312,20 +366,65 @@ class QuizRunner:
         graded = self.grader.grade(question, given)
         return given, graded.correct, graded.note
 
+    def read_typed(self, question: Question) -> str | Control:
+        """A typed answer; the hint, when asked for, is shown and stays on screen above the prompt asked again."""
+        while (typed := self.answers.typed(hint=bool(question.hint))) is Control.HINT:
+            self.show_hint(question)
+        return typed
+
+    def reveal(self, question: Question) -> Control | None:
+        """Wait for the learner to reveal a recall answer; the hint first, when asked for."""
+        while (revealed := self.answers.reveal(hint=bool(question.hint))) is Control.HINT:
+            self.show_hint(question)
+        return revealed
+
+    def show_hint(self, question: Question) -> None:
+        if not question.hint:
+            self.console.print("This question has no hint.")
+            return
+        self.hint_used = True
+        self.console.print(Text.assemble(("Hint: ", "bold yellow"), clean(question.hint)))
+
+    def ask_sure(self, given: bool = True) -> bool | Control | None:
+        """Sure or not (None when `il6 config confidence` is off, or there is no answer to be sure of)."""
+        if not self.confidence or not given:
+            return None
+        return self.answers.confidence()
+
+    def call_out(self, sure: bool | None, correct: bool) -> None:
+        """A confident error, said so after the feedback: the session asks it again soon (see session.py)."""
+        if sure and not correct:
+            self.console.print(
+                "[bold yellow]You were sure:[/bold yellow] this one is worth a second look. "
+                "It comes back in a minute or so, in this session."
+            )
+
     def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
-        revealed = self.answers.reveal()
+        revealed = self.reveal(question)
         if isinstance(revealed, Control):
             return revealed
+        sure = self.answers.confidence(given=False) if self.confidence else None  # before the reveal
+        if isinstance(sure, Control):
+            return sure
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
         shown_at = self.clock()
-        grade = self.answers.recall_grade(intervals(self.session.preview(question, shown_at), shown_at))
+        if self.hint_used:
+            self.console.print(f"[dim]You used the hint: Good and Easy count as {HINT_CAP.name.title()}.[/dim]")
+        grade = self.answers.recall_grade(self.recall_intervals(question, shown_at))
         if isinstance(grade, Control):
             return grade
+        marks = ReviewMarks(hint_used=self.hint_used, confidence=sure)
         answered = self.session.record(
-            question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at)
+            question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at), marks=marks
         )
         self.explain(question, answered)
+        self.call_out(sure, grade != Grade.AGAIN)
         return self.after_feedback(None)
+
+    def recall_intervals(self, question: Question, shown_at: datetime) -> Intervals:
+        """What each self-grade would do: after a hint, Good and Easy do what Hard does (the session caps them)."""
+        shown = intervals(self.session.preview(question, shown_at), shown_at)
+        return {grade: shown[min(grade, HINT_CAP)] for grade in shown} if self.hint_used else shown
 
     # --- after an answer -------------------------------------------------------------------------------
 
@@ -340,6 +439,8 @@ class QuizRunner:
             if note:  # e.g. that what was typed names another term of the course
                 missed.append(f" ({note})", style="dim")
             self.console.print(missed)
+        if correct and self.hint_used:
+            self.console.print(f"[dim]With the hint, it counts as {HINT_CAP.name.title()}.[/dim]")
         self.explain(question, answered)
 
     def explain(self, question: Question, answered: Answered) -> None:
@@ -395,6 +496,8 @@ class QuizRunner:
             self.console.print("Nothing to overrule: only the last answer, typed and marked wrong, can be.")
             return
         due = f" Next review {when(parse_iso(answered.due), self.clock())}." if answered.due else ""
+        if answered.marks.hint_used:
+            due = f" With the hint, it counts as {HINT_CAP.name.title()}.{due}"
         self.console.print(f"[green]Counted as correct[/green] (you overruled the grader; it is noted).{due}")
 
     def flag_from_menu(self) -> None:
