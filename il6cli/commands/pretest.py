@@ -69,5 +69,5 @@ def run_pretest(
             return []
         settings = Settings(sections=(section.id,), limit=QUESTIONS, pretest=True)
         session = Session(course, store, settings, random.Random(seed), study_zone(store, local_tz()))
-        PretestRunner(session, console, prompter, now, tty).run()
+        PretestRunner(session, console, prompter, now, tty).run()  # no "sure?": before reading, a guess is a guess
     return [Tried(answered.question, bool(answered.correct)) for answered in session.history]
