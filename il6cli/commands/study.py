@@ -59,6 +59,7 @@ def run_quiz(
             cram=cram,
             retention=kept.retention if retention is None else retention,
             parameters=kept_parameters(store),
+            fade_choices=kept.fade_choices,
         )
         session = Session(course, store, settings, random.Random(seed), local_tz())
         tty = interactive()

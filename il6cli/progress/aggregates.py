@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from .database import Database, translated
 from .days import iso
-from .records import DUE
+from .records import CARD_COLUMNS, DUE, CardRow
 
 
 class StatsQueries(Database):
@@ -76,3 +76,25 @@ class StatsQueries(Database):
                 "SELECT day, reviews FROM review_days WHERE day >= ? AND reviews > 0", (since_day,)
             ).fetchall()
         return {day: int(count) for day, count in rows}
+
+    def stable_cards(self, question_ids: Sequence[str], min_stability: float) -> list[CardRow]:
+        """The cards of `question_ids` in review (state 2) with a stability of at least `min_stability`."""
+        with translated(self.path):
+            rows = self.db.execute(
+                f"""SELECT {CARD_COLUMNS} FROM cards
+                    WHERE state = 2 AND stability >= ? AND question_id IN (SELECT value FROM json_each(?))""",
+                (min_stability, json.dumps(list(question_ids))),
+            ).fetchall()
+        return [CardRow(*row) for row in rows]
+
+    def answers_in_forms(self, question_ids: Sequence[str], forms: Sequence[str]) -> tuple[int, int]:
+        """(answers, right answers) to `question_ids` asked in one of `forms` (a review's `form`), pre-tests left
+        out."""
+        with translated(self.path):
+            answers, right = self.db.execute(
+                """SELECT count(*), coalesce(sum(correct), 0) FROM reviews
+                   WHERE NOT pretest AND form IN (SELECT value FROM json_each(?))
+                     AND question_id IN (SELECT value FROM json_each(?))""",
+                (json.dumps(list(forms)), json.dumps(list(question_ids))),
+            ).fetchone()
+        return int(answers), int(right)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from ..course.model import Course
+from ..course.model import Course, QuestionType
+from .config import current
 from .days import end_of_study_day, parse_iso, sql_day_shift, study_day
+from .forms import FADE_DAYS, HARDER, form_for
 from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
@@ -27,6 +29,19 @@ class SectionStats:
 
 
 @dataclass(frozen=True)
+class HarderForm:
+    """Multiple-choice questions asked without their choices (forms.py): how many now, how it went."""
+
+    fade_choices: bool = True  # `il6 config fade-choices`: when off, every question keeps its choices
+    fadable: int = 0  # multiple-choice questions in the course that may lose their choices (no keep_choices)
+    cards: int = 0  # asked without their choices now: typed + recall
+    typed: int = 0
+    recall: int = 0
+    answers: int = 0  # answers given in a harder form, ever (pre-tests left out)
+    right: int = 0
+
+
+@dataclass(frozen=True)
 class Stats:
     reviews_total: int
     cram_reviews: int
@@ -43,6 +58,7 @@ class Stats:
     time_zone: str  # the learner's zone, named: the local times and study days above are in it
     parameters_fitted_at: str | None  # when `il6 optimize` fitted them, local, zone named; None: the defaults
     parameters_reviews: int  # how many reviews they were fitted to
+    harder_form: HarderForm = HarderForm()
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -85,7 +101,21 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         time_zone=now.astimezone(tz).tzname() or "UTC",
         parameters_fitted_at=_local(parse_iso(kept.fitted_at), tz) if kept else None,
         parameters_reviews=kept.reviews if kept else 0,
+        harder_form=harder_form(course, store),
     )
+
+
+def harder_form(course: Course, store: Store) -> HarderForm:
+    """How many multiple-choice cards the quiz now asks without their choices, decided as the quiz decides
+    (forms.form_for), and the answers given so."""
+    fade = current(store).fade_choices
+    choice = {q.id: q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE}
+    fadable = [q for q in choice.values() if not q.keep_choices]
+    forms = [form_for(choice[card.question_id], card, fade) for card in store.stable_cards(list(choice), FADE_DAYS)]
+    answers, right = store.answers_in_forms(list(choice), [form.value for form in HARDER])
+    typed = forms.count(QuestionType.TYPED)
+    recall = forms.count(QuestionType.RECALL)
+    return HarderForm(fade, len(fadable), typed + recall, typed, recall, answers, right)
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:

@@ -19,10 +19,12 @@ from rich.text import Text
 
 from ..course.grading import Grader
 from ..course.model import Question
-from ..course.questions import Asking, kind_of
+from ..course.questions import BLANK, KINDS, Asking, kind_of
 from ..progress.days import parse_iso
+from ..progress.records import PLAIN, ReviewMarks
 from ..progress.scheduler import Grade
 from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
+from ..safe_text import clean
 from . import keys
 from .prompts import Choice, Prompter
 from .prose import prose
@@ -41,6 +43,9 @@ GRADE_CHOICES = [
     ("Easy: I knew it at once", Grade.EASY, "4"),
 ]
 
+
+# Above a multiple-choice question asked typed or as recall (progress/forms.py says when, and why)
+FADED_NOTE = "No choices this time: you know this one well, and producing the answer teaches more."
 
 Answer = TypeVar("Answer")
 Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
@@ -259,19 +264,25 @@ class QuizRunner:
 
     def ask(self, question: Question, number: int, total: int, again: bool = False) -> Control | None:
         section = self.session.course.section(question.section_id)
-        kind = kind_of(question)
+        form = self.session.form(question)  # as authored, or without its choices once it is well known
+        kind = KINDS[form]
         self.console.print()
         where = "again (learning step)" if again else f"{number}/{total}"
-        self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
+        self.console.rule(f"[dim]{where} · {escape(section.title)} · {KINDS[form].label}[/dim]")
+        if form is not question.type:
+            self.console.print(f"[dim]{FADED_NOTE}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
+        marks = ReviewMarks(form=form.value)
         if kind.asking is Asking.RECALL:
-            return self.ask_recall(question, asked_at)
+            return self.ask_recall(question, asked_at, marks)
         answer = self.read_answer(question, kind.asking)
         if isinstance(answer, Control):
             return answer
         given, correct, note = answer
-        answered = self.session.grade_and_record(question, correct, given, self.clock(), self._ms_since(asked_at))
+        answered = self.session.grade_and_record(
+            question, correct, given, self.clock(), self._ms_since(asked_at), marks=marks
+        )
         self.feedback(question, correct, note, answered)
         typed_and_missed = kind.asking is Asking.TYPED and not correct and given not in ("", keys.DONT_KNOW)
         return self.after_feedback(correct, overrulable=typed_and_missed)
@@ -296,7 +307,7 @@ class QuizRunner:
         graded = self.grader.grade(question, given)
         return given, graded.correct, graded.note
 
-    def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
+    def ask_recall(self, question: Question, asked_at: datetime, marks: ReviewMarks = PLAIN) -> Control | None:
         revealed = self.answers.reveal()
         if isinstance(revealed, Control):
             return revealed
@@ -306,7 +317,7 @@ class QuizRunner:
         if isinstance(grade, Control):
             return grade
         answered = self.session.record(
-            question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at)
+            question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at), marks=marks
         )
         self.explain(question, answered)
         return self.after_feedback(None)
@@ -324,6 +335,9 @@ class QuizRunner:
             if note:  # e.g. that what was typed names another term of the course
                 missed.append(f" ({note})", style="dim")
             self.console.print(missed)
+        sentence = full_sentence(question)
+        if sentence is not None:
+            self.console.print(sentence)
         self.explain(question, answered)
 
     def explain(self, question: Question, answered: Answered) -> None:
@@ -388,6 +402,20 @@ class QuizRunner:
 
     def _ms_since(self, moment: datetime) -> int:
         return max(0, int((self.clock() - moment).total_seconds() * 1000))
+
+
+def full_sentence(question: Question) -> Text | None:
+    """A cloze question's sentence with the gap filled, the answer highlighted (styles show only in a terminal
+    with colour: piped or under NO_COLOR it is plain text); None for a question without a gap."""
+    if not kind_of(question).gap:
+        return None
+    before, after = BLANK.split(question.prompt, maxsplit=1)
+    return Text.assemble(
+        "In full: ",
+        clean(" ".join(before.split()) + (" " if before[-1:].isspace() else "")),
+        (clean(question.answer_text()), "bold green"),
+        clean(("" if not after[:1].isspace() else " ") + " ".join(after.split())),
+    )
 
 
 def prompt_view(prompt: str) -> RenderableType:
