@@ -143,6 +143,23 @@ def test_what_needs_its_choices_keeps_them_and_fading_can_be_turned_off(content:
         assert form_for(question(course, kept), mature) is question(course, kept).type
 
 
+@pytest.mark.parametrize(
+    ("answer", "accepted", "typed"),
+    [
+        ("Interleukin 6 receptor", (), True),  # 3 words
+        ("The interleukin 6 receptor", (), False),  # 4 words
+        ("Glycoprotein-130-transducers-x", (), True),  # 30 characters
+        ("Glycoprotein-130-transducers-xy", (), False),  # 31 characters
+        ("The interleukin 6 receptor", ("IL-6R",), True),  # a short accepted form
+    ],
+)
+def test_a_key_is_short_enough_to_type_at_three_words_and_thirty_characters(
+    content: Path, answer: str, accepted: tuple[str, ...], typed: bool
+) -> None:
+    asked = question(load_course(content), "basics-01")._replace(answer=answer, accepted=accepted)
+    assert form_for(asked, card_with(FADE_DAYS)) is (QuestionType.TYPED if typed else QuestionType.RECALL)
+
+
 def test_the_form_follows_the_card_and_a_miss_in_the_harder_form_brings_the_choices_back(
     tmp_path: Path, content: Path
 ) -> None:

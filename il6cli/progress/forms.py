@@ -54,8 +54,5 @@ def _short(text: str) -> bool:
 
 
 def asked_as(question: Question, form: str | None) -> QuestionType:
-    """The form an answer was asked in, from the review's `form` (None or unknown: as authored)."""
-    try:
-        return QuestionType(form) if form else question.type
-    except ValueError:
-        return question.type
+    """The form an answer was asked in, from its marks' `form` (None: as authored)."""
+    return QuestionType(form) if form else question.type
