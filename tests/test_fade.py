@@ -123,7 +123,7 @@ def quiz(
 def test_a_mature_choice_card_fades_to_typed_when_its_key_is_short_else_to_recall(content: Path) -> None:
     course = load_course(content)
     short, long = question(course, "basics-01"), question(course, "signaling-04")
-    mature, almost = card_with(FADE_DAYS), card_with(FADE_DAYS - 0.01)
+    mature, almost = card_with(21.0), card_with(20.99)  # 21 days: Anki's "mature", as in il6 stats
     assert form_for(short, mature) is QuestionType.TYPED
     assert form_for(long, mature) is QuestionType.RECALL
     assert form_for(short, almost) is QuestionType.MULTIPLE_CHOICE

@@ -78,22 +78,21 @@ class StatsQueries(Database):
         return {day: int(count) for day, count in rows}
 
     def stable_cards(self, question_ids: Sequence[str], min_stability: float) -> list[CardRow]:
-        """The cards of `question_ids` in review (state 2) with a stability of at least `min_stability`."""
+        """The cards of `question_ids` with a stability of at least `min_stability`."""
         with translated(self.path):
             rows = self.db.execute(
                 f"""SELECT {CARD_COLUMNS} FROM cards
-                    WHERE state = 2 AND stability >= ? AND question_id IN (SELECT value FROM json_each(?))""",
+                    WHERE stability >= ? AND question_id IN (SELECT value FROM json_each(?))""",
                 (min_stability, json.dumps(list(question_ids))),
             ).fetchall()
         return [CardRow(*row) for row in rows]
 
     def answers_in_forms(self, question_ids: Sequence[str], forms: Sequence[str]) -> tuple[int, int]:
-        """(answers, right answers) to `question_ids` asked in one of `forms` (a review's `form`), pre-tests left
-        out."""
+        """(answers, right answers) to `question_ids` asked in one of `forms` (a review's `form`)."""
         with translated(self.path):
             answers, right = self.db.execute(
                 """SELECT count(*), coalesce(sum(correct), 0) FROM reviews
-                   WHERE NOT pretest AND form IN (SELECT value FROM json_each(?))
+                   WHERE form IN (SELECT value FROM json_each(?))
                      AND question_id IN (SELECT value FROM json_each(?))""",
                 (json.dumps(list(forms)), json.dumps(list(question_ids))),
             ).fetchone()

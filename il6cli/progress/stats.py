@@ -37,7 +37,7 @@ class HarderForm:
     cards: int = 0  # asked without their choices now: typed + recall
     typed: int = 0
     recall: int = 0
-    answers: int = 0  # answers given in a harder form, ever (pre-tests left out)
+    answers: int = 0  # answers given in a harder form, ever
     right: int = 0
 
 
