@@ -28,9 +28,11 @@ from il6cli.progress.forms import FADE_DAYS, form_for
 from il6cli.progress.records import CardRow, ReviewMarks
 from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import Session, Settings
+from il6cli.progress.stats import compute
 from il6cli.progress.store import Store
 from il6cli.ui.prompts import Choice
 from il6cli.ui.quiz_ui import FADED_NOTE, QuizRunner
+from il6cli.ui.stats_ui import stats_view
 
 from .conftest import FIXTURE_COURSE
 
@@ -299,6 +301,12 @@ def test_stats_count_the_cards_asked_without_choices_and_the_answers_given_so(
         )
         == 1
     )
+    with Store.open(home / "progress.db") as store:
+        figures = compute(load_course(content), store, due, timezone.utc)
+    console = Console(width=100, record=True, color_system=None)
+    console.print(stats_view(figures))  # the rich view, as drawn in a terminal
+    drawn = " ".join(console.export_text().split())
+    assert "Without choices 2 of 3 multiple-choice questions (the mature ones) are asked without them" in drawn
     assert runner.invoke(app, ["config", "fade-choices", "off"]).exit_code == 0
     data = json.loads(runner.invoke(app, ["stats", "--json", "--content", str(content)]).stdout)["harder_form"]
     assert (data["fade_choices"], data["cards"], data["answers"]) == (False, 0, 1)
