@@ -252,6 +252,24 @@ def test_fade_choices_off_keeps_the_choices(runner: CliRunner, monkeypatch: pyte
     assert rows(home)[-1][:2] == ("basics-01", "multiple_choice")
 
 
+@pytest.mark.parametrize("damaged", ["'many days'", "'NaN'", "NULL"])
+def test_a_damaged_stability_keeps_the_choices_and_breaks_neither_quiz_nor_stats(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, home: Path, damaged: str
+) -> None:
+    course = load_course(FIXTURE_COURSE)
+    with Store.open(home / "progress.db") as store:
+        due = make_mature(store, course, "basics-01")
+    db = sqlite3.connect(home / "progress.db")
+    with db:
+        db.execute(f"UPDATE cards SET stability = {damaged}")  # text sorts after every number in SQLite
+    db.close()
+    out, _ = quiz(runner, monkeypatch, FIXTURE_COURSE, due, "1\n")
+    assert FADED_NOTE not in out and "2) " in out
+    result = runner.invoke(app, ["stats", "--json", "--content", str(FIXTURE_COURSE)])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["harder_form"]["cards"] == 0
+
+
 def test_a_faded_typed_answer_is_graded_by_the_typed_rules_and_can_be_overruled_piped(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, home: Path, content: Path
 ) -> None:

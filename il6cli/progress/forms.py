@@ -37,9 +37,15 @@ def form_for(question: Question, card: CardRow | None, fade: bool = True) -> Que
     rule: the form follows what the learner knows, whether or not the schedule moves."""
     if not fade or question.type is not QuestionType.MULTIPLE_CHOICE or question.keep_choices:
         return question.type
-    if card is None or card.state != int(REVIEW) or (card.stability or 0.0) < FADE_DAYS:
+    if card is None or not _mature(card):
         return question.type
     return QuestionType.TYPED if has_short_key(question) else QuestionType.RECALL
+
+
+def _mature(card: CardRow) -> bool:
+    """In review with a stability of at least `FADE_DAYS`; a damaged value (text, NaN) is not mature."""
+    stability: object = card.stability
+    return card.state == int(REVIEW) and isinstance(stability, int | float) and stability >= FADE_DAYS
 
 
 def has_short_key(question: Question) -> bool:
