@@ -23,8 +23,10 @@ from il6cli.cli import app
 from il6cli.commands import study as study_commands
 from il6cli.course.load import load_course
 from il6cli.course.model import Course, Question, QuestionType
+from il6cli.progress.aggregates import HARDER_FORM_ANSWERS
 from il6cli.progress.days import parse_iso
 from il6cli.progress.forms import FADE_DAYS, form_for
+from il6cli.progress.migrations import APPLICATION_ID, MIGRATIONS
 from il6cli.progress.records import CardRow, ReviewMarks
 from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import Session, Settings
@@ -330,6 +332,22 @@ def test_stats_count_the_cards_asked_without_choices_and_the_answers_given_so(
     assert (data["fade_choices"], data["cards"], data["answers"]) == (False, 0, 1)
     plain = runner.invoke(app, ["stats", "--plain", "--content", str(content)]).stdout
     assert "Without choices  off: every question keeps its choices (il6 config fade-choices on)" in plain
+
+
+def test_a_schema_6_database_gains_the_index_the_count_reads_instead_of_the_log(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    for migration in MIGRATIONS[:6]:
+        for statement in migration:
+            db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 6")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        plan = " ".join(str(row) for row in store.db.execute("EXPLAIN QUERY PLAN " + HARDER_FORM_ANSWERS, ("[]",)))
+        assert "USING INDEX reviews_harder_form" in plan and "SCAN reviews" not in plan
+    assert (tmp_path / "progress.db.before-schema-7.bak").exists()
 
 
 # --- cloze: the whole sentence after the answer --------------------------------------------------------------

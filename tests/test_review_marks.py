@@ -17,7 +17,7 @@ import pytest
 
 from il6cli.course.load import load_course
 from il6cli.errors import ProgressFileError
-from il6cli.progress.migrations import APPLICATION_ID, MIGRATIONS
+from il6cli.progress.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from il6cli.progress.records import ReviewMarks
 from il6cli.progress.scheduler import Grade
 from il6cli.progress.session import Session, Settings
@@ -57,7 +57,7 @@ def test_a_schema_5_database_gains_the_fields_with_a_backup(tmp_path: Path) -> N
         [old] = list(store.review_log())
         assert (old.form, old.hint_used, old.pretest, old.confidence) == (None, False, False, None)
         assert store.flags() == []
-    assert (tmp_path / "progress.db.before-schema-6.bak").exists()
+    assert (tmp_path / f"progress.db.before-schema-{SCHEMA_VERSION}.bak").exists()
 
 
 def test_marks_reach_the_log_and_survive_a_regrade(tmp_path: Path) -> None:

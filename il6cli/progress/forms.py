@@ -25,7 +25,6 @@ FADE_DAYS = MATURE_DAYS  # stability (days) from which a multiple-choice card is
 # mechanism) would be typed in other words and graded wrong: such a question is asked as recall instead.
 SHORT_WORDS = 3
 SHORT_CHARS = 30
-HARDER = (QuestionType.TYPED, QuestionType.RECALL)  # the forms a multiple-choice question fades to
 
 
 def form_for(question: Question, card: CardRow | None, fade: bool = True) -> QuestionType:
@@ -35,17 +34,20 @@ def form_for(question: Question, card: CardRow | None, fade: bool = True) -> Que
     true/false question has no answer to type but its two words, so it keeps them. Its card must be in review
     (its last answer right, not relearning) with stability of at least `FADE_DAYS`. Cramming follows the same
     rule: the form follows what the learner knows, whether or not the schedule moves."""
+    if card is None:
+        return question.type
+    return form_at(question, card.state, card.stability, fade)
+
+
+def form_at(question: Question, state: object, stability: object, fade: bool = True) -> QuestionType:
+    """`form_for` from the two columns of the card it reads (so that stats need not read whole cards): its FSRS
+    state and stability. A damaged value (text, NaN) is not mature."""
     if not fade or question.type is not QuestionType.MULTIPLE_CHOICE or question.keep_choices:
         return question.type
-    if card is None or not _mature(card):
+    mature = state == int(REVIEW) and isinstance(stability, int | float) and stability >= FADE_DAYS
+    if not mature:
         return question.type
     return QuestionType.TYPED if has_short_key(question) else QuestionType.RECALL
-
-
-def _mature(card: CardRow) -> bool:
-    """In review with a stability of at least `FADE_DAYS`; a damaged value (text, NaN) is not mature."""
-    stability: object = card.stability
-    return card.state == int(REVIEW) and isinstance(stability, int | float) and stability >= FADE_DAYS
 
 
 def has_short_key(question: Question) -> bool:

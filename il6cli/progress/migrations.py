@@ -109,5 +109,10 @@ MIGRATIONS: list[list[str]] = [
                note TEXT NOT NULL DEFAULT '',
                flagged_at TEXT NOT NULL)""",
     ],
+    [  # 7: the answers given to multiple-choice questions asked without their choices (typed or recall:
+        # progress/forms.py), which `il6 stats` counts per question from this index alone, never reading the
+        # log itself; it holds the rows of those two forms only, with the column the count needs.
+        "CREATE INDEX reviews_harder_form ON reviews (question_id, correct) WHERE form IN ('typed', 'recall')",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

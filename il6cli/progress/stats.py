@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from ..course.model import Course, QuestionType
 from .config import current
 from .days import end_of_study_day, parse_iso, sql_day_shift, study_day
-from .forms import FADE_DAYS, HARDER, form_for
+from .forms import FADE_DAYS, form_at
 from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
@@ -107,12 +107,12 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
 
 def harder_form(course: Course, store: Store) -> HarderForm:
     """How many multiple-choice cards the quiz now asks without their choices, decided as the quiz decides
-    (forms.form_for), and the answers given so."""
+    (forms.form_at), and the answers given so."""
     fade = current(store).fade_choices
-    choice = {q.id: q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE}
-    fadable = [q for q in choice.values() if not q.keep_choices]
-    forms = [form_for(choice[card.question_id], card, fade) for card in store.stable_cards(list(choice), FADE_DAYS)]
-    answers, right = store.answers_in_forms(list(choice), [form.value for form in HARDER])
+    fadable = {q.id: q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE and not q.keep_choices}
+    stable = store.stabilities(list(fadable), FADE_DAYS) if fade else []
+    forms = [form_at(fadable[qid], state, stability, fade) for qid, state, stability in stable]
+    answers, right = store.answers_in_harder_form(list(fadable))
     typed = forms.count(QuestionType.TYPED)
     recall = forms.count(QuestionType.RECALL)
     return HarderForm(fade, len(fadable), typed + recall, typed, recall, answers, right)
