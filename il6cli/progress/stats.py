@@ -110,7 +110,7 @@ def harder_form(course: Course, store: Store) -> HarderForm:
     (forms.form_at), and the answers given so."""
     fade = current(store).fade_choices
     fadable = {q.id: q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE and not q.keep_choices}
-    stable = store.stabilities(list(fadable), FADE_DAYS) if fade else []
+    stable = store.stabilities(list(fadable), FADE_DAYS)
     forms = [form_at(fadable[qid], state, stability, fade) for qid, state, stability in stable]
     answers, right = store.answers_in_harder_form(list(fadable))
     typed = forms.count(QuestionType.TYPED)
