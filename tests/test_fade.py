@@ -180,6 +180,7 @@ def test_the_form_follows_the_card_and_a_miss_in_the_harder_form_brings_the_choi
         assert Session(course, store, Settings(fade_choices=False), random.Random(1)).form(asked) is (
             QuestionType.MULTIPLE_CHOICE
         )
+        assert Session(course, store, Settings(cram=True), random.Random(1)).form(asked) is QuestionType.TYPED
 
 
 def test_a_faded_typed_answer_marked_wrong_can_be_overruled_and_a_picked_choice_cannot(
