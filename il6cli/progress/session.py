@@ -49,7 +49,7 @@ class Settings(NamedTuple):
     cram: bool = False
     retention: float = 0.9
     parameters: tuple[float, ...] | None = None  # FSRS's, fitted by `il6 optimize`; None: the defaults
-    fade_choices: bool = True  # a well-known multiple-choice question is asked without its choices (forms.py)
+    fade_choices: bool = True  # a mature multiple-choice question is asked without its choices (forms.py)
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:

@@ -268,7 +268,7 @@ class QuizRunner:
         kind = KINDS[form]
         self.console.print()
         where = "again (learning step)" if again else f"{number}/{total}"
-        self.console.rule(f"[dim]{where} · {escape(section.title)} · {KINDS[form].label}[/dim]")
+        self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
         if form is not question.type:
             self.console.print(f"[dim]{FADED_NOTE}[/dim]")
         self.console.print(prompt_view(question.prompt))
