@@ -44,8 +44,8 @@ GRADE_CHOICES = [
 ]
 
 
-# Above a multiple-choice question asked typed or as recall (progress/forms.py says when, and why)
-FADED_NOTE = "No choices this time: you know this one well, and producing the answer teaches more."
+# Above a multiple-choice question asked typed or as recall (progress/forms.py says when, and why); one line in 80
+FADED_NOTE = "No choices this time: you know it well, and producing an answer teaches more."
 
 Answer = TypeVar("Answer")
 Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
