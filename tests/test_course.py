@@ -201,3 +201,38 @@ def test_every_topic_added_in_v2_has_a_question(course: Course) -> None:
         "il6r-genetic-safety",
     ]
     assert [t for t in added if t not in course.topics_by_id or t not in tested] == []
+
+
+# A prompt that asks the learner to choose among the choices shown cannot be asked without them (forms.py)
+NEEDS_ITS_CHOICES = re.compile(r"\bnot\b|\bof these\b|\bfollowing\b|\bwhich statement\b", re.IGNORECASE)
+NEEDS_ITS_CHOICES_IN_CHOICES = re.compile(r"\b(all|none|both) of the (above|these)\b", re.IGNORECASE)
+
+
+def test_a_prompt_that_only_makes_sense_with_its_choices_keeps_them(course: Course) -> None:
+    choice = [q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE]
+    needing = [
+        q.id
+        for q in choice
+        if NEEDS_ITS_CHOICES.search(q.prompt) or any(NEEDS_ITS_CHOICES_IN_CHOICES.search(c) for c in q.choices)
+    ]
+    assert len(needing) >= 5  # the rule finds the course's "Which of these ... NOT" questions
+    kept = {q.id for q in choice if q.keep_choices}
+    assert [qid for qid in needing if qid not in kept] == []
+
+
+def test_a_faded_question_asked_typed_marks_every_other_choice_wrong(course: Course) -> None:
+    """Typed without its choices, the key (and `accept`) must still tell the right answer from each distractor:
+    a learner who types a wrong choice is told so."""
+    from il6cli.course.grading import Grader
+    from il6cli.progress.forms import has_short_key
+
+    grader = Grader(course)
+    typed = [
+        q
+        for q in course.questions
+        if q.type is QuestionType.MULTIPLE_CHOICE and not q.keep_choices and has_short_key(q)
+    ]
+    assert len(typed) >= 20
+    assert [q.id for q in typed if not grader.grade(q, q.answer_text()).correct] == []
+    passed = [(q.id, c) for q in typed for c in q.choices if c != q.answer and grader.grade(q, c).correct]
+    assert passed == []

@@ -4,6 +4,7 @@ CSV round-trips through the csv module, and the commands fail cleanly."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import warnings
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from il6cli.cli import app
 from il6cli.course.load import default_content_dir, load_course
-from il6cli.course.model import Course
+from il6cli.course.model import Course, QuestionType
 from il6cli.export import anki as anki_export
 from il6cli.export import choice_order
 
@@ -199,6 +200,25 @@ def test_the_shipped_course_exports_every_question(tmp_path: Path, collection: C
     notes = notes_by_id(collection)
     assert sorted(notes) == sorted(q.id for q in course.questions)
     assert len({collection.decks.name(n.cards()[0].did) for n in notes.values()}) == len(course.sections)
+
+
+def test_the_shipped_cloze_questions_are_anki_cloze_notes_with_the_gap_hidden_then_shown(
+    tmp_path: Path, collection: Collection
+) -> None:
+    course = load_course(default_content_dir())
+    cloze = [q for q in course.questions if q.type is QuestionType.CLOZE]
+    target = tmp_path / "il6.apkg"
+    export_apkg(default_content_dir(), target, T1)
+    import_apkg(collection, target)
+    notes = notes_by_id(collection)
+    assert len(cloze) >= 2 * len(course.sections)
+    for question in cloze:
+        note = notes[question.id]
+        assert note.note_type()["name"] == "il6 cloze", question.id
+        assert "{{c1::" in note["Text"], question.id
+        card = note.cards()[0]
+        assert "[...]" in card.question() and "[...]" not in card.answer(), question.id
+        assert html.escape(question.answer_text(), quote=False) in card.answer(), question.id
 
 
 def test_anki_export_needs_a_file_and_a_writable_place(runner: CliRunner, tmp_path: Path) -> None:

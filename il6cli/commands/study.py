@@ -62,6 +62,7 @@ def run_quiz(
             cram=cram,
             retention=kept.retention if retention is None else retention,
             parameters=kept_parameters(store),
+            fade_choices=kept.fade_choices,
         )
         zone = study_zone(store, local_tz())
         session = Session(course, store, settings, random.Random(seed), zone)

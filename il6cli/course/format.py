@@ -69,7 +69,10 @@ QUESTION_FIELDS = {
     "choices": Field("text_list", required=False, description="multiple_choice only"),
     "answer": Field("any", description="choice text, true/false, canonical typed answer or model answer"),
     "accept": Field(
-        "text_list", required=False, description="typed, cloze, multiple_choice: other answers accepted when typed"
+        "text_list",
+        required=False,
+        description="typed, cloze, multiple_choice: other answers accepted when typed (multiple choice is typed "
+        "once its choices fade; a short form here makes a long choice typeable)",
     ),
     "hint": Field("text", required=False, description="typed, cloze and recall: a nudge shown on request"),
     "keep_choices": Field(

@@ -10,6 +10,11 @@ from .database import Database, translated
 from .days import iso
 from .records import DUE
 
+# The answers given typed or as recall, and how many were right. The condition on `form` is the partial index
+# `reviews_harder_form`'s own (migration 7), word for word, so that SQLite counts from the index alone.
+HARDER_FORM_ANSWERS = """SELECT count(*), coalesce(sum(correct), 0) FROM reviews
+                         WHERE form IN ('typed', 'recall') AND question_id IN (SELECT value FROM json_each(?))"""
+
 
 class StatsQueries(Database):
     def totals(self, now: datetime, day_end: datetime, question_ids: Sequence[str]) -> dict[str, int]:
@@ -92,3 +97,20 @@ class StatsQueries(Database):
         with translated(self.path):
             (count,) = self.db.execute("SELECT count(*) FROM reviews WHERE hint_used").fetchone()
         return int(count)
+
+    def stabilities(self, question_ids: Sequence[str], at_least: float) -> list[tuple[str, object, object]]:
+        """(question id, state, stability) of the cards of `question_ids` with a stability of at least
+        `at_least` (as stored: a damaged value is passed on for the caller to judge)."""
+        with translated(self.path):
+            return self.db.execute(
+                """SELECT question_id, state, stability FROM cards
+                   WHERE stability >= ? AND question_id IN (SELECT value FROM json_each(?))""",
+                (at_least, json.dumps(list(question_ids))),
+            ).fetchall()
+
+    def answers_in_harder_form(self, question_ids: Sequence[str]) -> tuple[int, int]:
+        """(answers, right answers) to `question_ids` asked typed or as recall (a review's `form`): for
+        multiple-choice questions, the answers given without their choices."""
+        with translated(self.path):
+            answers, right = self.db.execute(HARDER_FORM_ANSWERS, (json.dumps(list(question_ids)),)).fetchone()
+        return int(answers), int(right)

@@ -67,7 +67,7 @@ SETTINGS = (
         0,
         1,
         on_off,
-        "ask a well-known multiple-choice question without its choices",
+        "ask a mature multiple-choice question without its choices (typed or recall)",
     ),
     Setting("confidence", "confidence", 0, 0, 1, on_off, "say sure or unsure before each answer is revealed"),
     Setting("pretest", "pretest", 1, 0, 1, on_off, "offer a few questions before reading a new section"),

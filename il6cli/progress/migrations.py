@@ -109,10 +109,12 @@ MIGRATIONS: list[list[str]] = [
                note TEXT NOT NULL DEFAULT '',
                flagged_at TEXT NOT NULL)""",
     ],
-    [  # 7: `il6 stats` counts hints and confidence (calibration) without scanning a long log: partial indexes
-        # hold only the answers that carry them, and cover what the counts read.
+    [  # 7: `il6 stats` counts hints, confidence (calibration) and the answers given to multiple-choice questions
+        # asked without their choices (typed or recall: progress/forms.py) without scanning a long log: partial
+        # indexes hold only the answers that carry them, and cover what the counts read.
         "CREATE INDEX reviews_confidence ON reviews (confidence, correct) WHERE confidence IS NOT NULL",
         "CREATE INDEX reviews_hinted ON reviews (hint_used) WHERE hint_used",
+        "CREATE INDEX reviews_harder_form ON reviews (question_id, correct) WHERE form IN ('typed', 'recall')",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

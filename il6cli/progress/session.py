@@ -18,9 +18,10 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, NamedTuple
 
 from ..course.model import Course, Question, QuestionType
-from ..course.questions import Asking, kind_of
+from ..course.questions import KINDS, Asking
 from ..safe_text import clean
 from .days import day_start, end_of_study_day, iso, parse_iso, study_day
+from .forms import asked_as, form_for
 from .pretest import pick
 from .records import PLAIN, ReviewMarks
 from .scheduler import (
@@ -57,6 +58,7 @@ class Settings(NamedTuple):
     retention: float = 0.9
     parameters: tuple[float, ...] | None = None  # FSRS's, fitted by `il6 optimize`; None: the defaults
     pretest: bool = False  # before reading: `limit` questions `pretest.pick` chooses, logged, never scheduled
+    fade_choices: bool = True  # a mature multiple-choice question is asked without its choices (forms.py)
 
 
 def mix(questions: Sequence[Question]) -> list[Question]:
@@ -206,6 +208,11 @@ class Session:
     def relearning(self) -> bool:
         """Whether the question being asked is a learning card asked again."""
         return self.turn is not None and self.turn.relearning
+
+    def form(self, question: Question) -> QuestionType:
+        """The form to ask `question` in now: as authored, or without its choices once the learner knows it well
+        (see forms.py). An undo restores the card, so the question is asked again in the form it was."""
+        return form_for(question, self.store.card(question.id), self.settings.fade_choices)
 
     def is_new(self, question: Question) -> bool:
         return self.store.card(question.id) is None
@@ -398,7 +405,7 @@ class Session:
         if not self.history or self.history[-1].correct is not False:
             return None
         last = self.history[-1]
-        if kind_of(last.question).asking is not Asking.TYPED or not last.given:
+        if KINDS[asked_as(last.question, last.marks.form)].asking is not Asking.TYPED or not last.given:
             return None
         position, turn = self.position, self.turn  # the learner may already be at the next question: stay there
         with self.store.atomic():

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from ..course.model import Course
+from ..course.model import Course, QuestionType
+from .config import current
 from .days import end_of_study_day, parse_iso, sql_day_shift, study_day
+from .forms import FADE_DAYS, form_at
 from .parameters import fitted
 from .scheduler import MATURE_DAYS
 from .store import Store
@@ -54,6 +56,19 @@ class Calibration:
 
 
 @dataclass(frozen=True)
+class HarderForm:
+    """Multiple-choice questions asked without their choices (forms.py): how many now, how it went."""
+
+    fade_choices: bool = True  # `il6 config fade-choices`: when off, every question keeps its choices
+    fadable: int = 0  # multiple-choice questions in the course that may lose their choices (no keep_choices)
+    cards: int = 0  # asked without their choices now: typed + recall
+    typed: int = 0
+    recall: int = 0
+    answers: int = 0  # answers given in a harder form, ever
+    right: int = 0
+
+
+@dataclass(frozen=True)
 class Stats:
     reviews_total: int
     cram_reviews: int
@@ -72,6 +87,7 @@ class Stats:
     parameters_reviews: int  # how many reviews they were fitted to
     calibration: Calibration = Calibration()
     hints_used: int = 0  # answers given after their hint was shown
+    harder_form: HarderForm = HarderForm()
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -117,12 +133,26 @@ def compute(course: Course, store: Store, now: datetime, tz: tzinfo = timezone.u
         parameters_reviews=kept.reviews if kept else 0,
         calibration=calibration(store),
         hints_used=store.hints_used(),
+        harder_form=harder_form(course, store),
     )
 
 
 def calibration(store: Store) -> Calibration:
     counts = store.confidence_counts()
     return Calibration(sure=Judged(*counts.get(True, (0, 0))), unsure=Judged(*counts.get(False, (0, 0))))
+
+
+def harder_form(course: Course, store: Store) -> HarderForm:
+    """How many multiple-choice cards the quiz now asks without their choices, decided as the quiz decides
+    (forms.form_at), and the answers given so."""
+    fade = current(store).fade_choices
+    fadable = {q.id: q for q in course.questions if q.type is QuestionType.MULTIPLE_CHOICE and not q.keep_choices}
+    stable = store.stabilities(list(fadable), FADE_DAYS)
+    forms = [form_at(fadable[qid], state, stability, fade) for qid, state, stability in stable]
+    answers, right = store.answers_in_harder_form(list(fadable))
+    typed = forms.count(QuestionType.TYPED)
+    recall = forms.count(QuestionType.RECALL)
+    return HarderForm(fade, len(fadable), typed + recall, typed, recall, answers, right)
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:

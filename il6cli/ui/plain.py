@@ -143,6 +143,7 @@ def summary_lines(stats: Stats) -> list[tuple[str, str]]:
         ("True retention", retention),
         ("Streak", f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''}"),
         ("Time zone", stats.time_zone),
+        ("Without choices", harder_form_line(stats)),
         *calibration_lines(stats),
     ]
 
@@ -157,6 +158,20 @@ def calibration_lines(stats: Stats) -> list[tuple[str, str]]:
         for name, j in judged
     ]
     return [("Calibration", "; ".join(parts))]
+
+
+def harder_form_line(stats: Stats) -> str:
+    """How many multiple-choice questions are asked without their choices now, and how those answers went."""
+    harder = stats.harder_form
+    if not harder.fade_choices:
+        return "off: every question keeps its choices (il6 config fade-choices on)"
+    line = (
+        f"{harder.cards} of {harder.fadable} multiple-choice questions (the mature ones) are asked without them: "
+        f"{harder.typed} typed, {harder.recall} as recall"
+    )
+    if harder.answers:
+        line += f"; answered so {harder.answers} time{'s' if harder.answers != 1 else ''}, {harder.right} right"
+    return line
 
 
 def stats_text(stats: Stats) -> str:

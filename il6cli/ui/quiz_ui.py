@@ -19,9 +19,9 @@ from rich.text import Text
 
 from ..course.grading import Grader
 from ..course.model import Question
-from ..course.questions import Asking, kind_of
+from ..course.questions import BLANK, KINDS, Asking, kind_of
 from ..progress.days import parse_iso
-from ..progress.records import ReviewMarks
+from ..progress.records import PLAIN, ReviewMarks
 from ..progress.scheduler import Grade
 from ..progress.session import HINT_CAP, LEECH_FAILURES, Answered, ReviewedSince, Session, Summary
 from ..safe_text import clean
@@ -46,6 +46,9 @@ GRADE_CHOICES = [
     ("Easy: I knew it at once", Grade.EASY, "4"),
 ]
 
+
+# Above a multiple-choice question asked typed or as recall (progress/forms.py says when, and why); one line in 80
+FADED_NOTE = "No choices this time: you know it well, and producing an answer teaches more."
 
 Answer = TypeVar("Answer")
 Intervals = dict[Grade, str]  # what each grade would do: "1 min", "8 days"
@@ -320,15 +323,18 @@ class QuizRunner:
 
     def ask(self, question: Question, number: int, total: int, again: bool = False) -> Control | None:
         section = self.session.course.section(question.section_id)
-        kind = kind_of(question)
+        form = self.session.form(question)  # as authored, or without its choices once it is well known
+        kind = KINDS[form]
         self.console.print()
         where = "again (learning step)" if again else f"{number}/{total}"
         self.console.rule(f"[dim]{where} · {escape(section.title)} · {kind.label}[/dim]")
+        if form is not question.type:
+            self.console.print(f"[dim]{FADED_NOTE}[/dim]")
         self.console.print(prompt_view(question.prompt))
         asked_at = self.clock()
         self.hint_used = False  # asked from the start (after an undo too): no hint seen yet
         if kind.asking is Asking.RECALL:
-            return self.ask_recall(question, asked_at)
+            return self.ask_recall(question, asked_at, ReviewMarks(form=form.value))
         answer = self.read_answer(question, kind.asking)
         if isinstance(answer, Control):
             return answer
@@ -336,7 +342,7 @@ class QuizRunner:
         sure = self.ask_sure(given not in ("", keys.DONT_KNOW))
         if isinstance(sure, Control):
             return sure
-        marks = ReviewMarks(hint_used=self.hint_used, confidence=sure)
+        marks = ReviewMarks(form=form.value, hint_used=self.hint_used, confidence=sure)
         answered = self.session.grade_and_record(
             question, correct, given, self.clock(), self._ms_since(asked_at), marks=marks
         )
@@ -399,7 +405,7 @@ class QuizRunner:
                 "It comes back in a minute or so, in this session."
             )
 
-    def ask_recall(self, question: Question, asked_at: datetime) -> Control | None:
+    def ask_recall(self, question: Question, asked_at: datetime, marks: ReviewMarks = PLAIN) -> Control | None:
         revealed = self.reveal(question)
         if isinstance(revealed, Control):
             return revealed
@@ -413,7 +419,7 @@ class QuizRunner:
         grade = self.answers.recall_grade(self.recall_intervals(question, shown_at))
         if isinstance(grade, Control):
             return grade
-        marks = ReviewMarks(hint_used=self.hint_used, confidence=sure)
+        marks = marks._replace(hint_used=self.hint_used, confidence=sure)
         answered = self.session.record(
             question, grade, grade != Grade.AGAIN, None, self.clock(), self._ms_since(asked_at), marks=marks
         )
@@ -441,6 +447,9 @@ class QuizRunner:
             self.console.print(missed)
         if correct and self.hint_used:
             self.console.print(f"[dim]With the hint, it counts as {HINT_CAP.name.title()}.[/dim]")
+        sentence = full_sentence(question)
+        if sentence is not None:
+            self.console.print(sentence)
         self.explain(question, answered)
 
     def explain(self, question: Question, answered: Answered) -> None:
@@ -532,6 +541,20 @@ class QuizRunner:
 
     def _ms_since(self, moment: datetime) -> int:
         return max(0, int((self.clock() - moment).total_seconds() * 1000))
+
+
+def full_sentence(question: Question) -> Text | None:
+    """A cloze question's sentence with the gap filled, the answer highlighted (styles show only in a terminal
+    with colour: piped or under NO_COLOR it is plain text); None for a question without a gap."""
+    if not kind_of(question).gap:
+        return None
+    before, after = BLANK.split(question.prompt, maxsplit=1)
+    return Text.assemble(
+        "In full: ",
+        clean(" ".join(before.split()) + (" " if before[-1:].isspace() else "")),
+        (clean(question.answer_text()), "bold green"),
+        clean(("" if not after[:1].isspace() else " ") + " ".join(after.split())),
+    )
 
 
 def prompt_view(prompt: str) -> RenderableType:
