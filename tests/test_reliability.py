@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -579,3 +580,78 @@ def test_an_overrule_after_another_session_reviewed_the_question_changes_nothing
         a.overrule_last(T0 + timedelta(hours=2))
     assert _card(db, question.id) == after_b
     assert _review_count(db) == 2
+
+
+# --- 14b. progress files that the JSON decoder alone cannot take -----------------------------------------------------
+
+
+def _exported_text(home: Path) -> tuple[Path, str]:
+    _quiz_once(home)
+    target = home.parent / "progress.json"
+    code, _, err = invoke("progress", "export", "-o", str(target))
+    assert code == 0, err
+    return target, target.read_text()
+
+
+def _second_review_with(text: str, field: str, raw: str) -> str:
+    """The export with the second review's `field` set to `raw` (JSON text, or bytes smuggled as latin-1)."""
+    lines = text.split("\n")
+    index = [i for i, line in enumerate(lines) if '"reviewed_at"' in line][1]
+    lines[index] = re.sub(rf'"{field}": ("[^"]*"|[^,}}]*)', lambda _: f'"{field}": {raw}', lines[index], count=1)
+    assert raw in lines[index]
+    return "\n".join(lines)
+
+
+UNREADABLE = "reviews[1]: cannot be read (line 3, column"
+HOSTILE_FILES = {
+    "200,000 nested brackets": ("answer", "[" * 200_000 + "]" * 200_000, UNREADABLE, "nested too deeply"),
+    "a 5,000-digit number": ("duration_ms", "9" * 5000, UNREADABLE, "more than 4300 digits"),
+    "an integer too large for SQLite": ("duration_ms", str(2**63), "reviews[1].duration_ms", "at most"),
+    "a lone surrogate": ("answer", '"\\ud800"', "reviews[1].answer", "not valid Unicode text"),
+    "a negative integer too large for SQLite": ("state_before", str(-(2**64)), "reviews[1].state_before", "0-3"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_an_import_of_a_file_json_cannot_take_is_one_clear_error(home: Path, case: str) -> None:
+    field, raw, where, problem = HOSTILE_FILES[case]
+    target, text = _exported_text(home)
+    target.write_text(_second_review_with(text, field, raw))
+    before = _review_count(home / "progress.db")
+    code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, str(target), where, problem)
+    assert err.count("Error:") == 1 and len(err.strip().splitlines()) <= 2, err
+    assert _review_count(home / "progress.db") == before
+
+
+def test_an_import_of_bytes_that_are_not_utf8_names_the_file_and_the_byte(home: Path) -> None:
+    target, text = _exported_text(home)
+    data = _second_review_with(text, "answer", '"caf\u00e9"').encode().replace("caf\u00e9".encode(), b"caf\xe9")
+    target.write_bytes(data)
+    code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, f"{target} is not an il6 progress file", "not UTF-8 text at byte ")
+    offset = int(re.search(r"byte (\d+)", err).group(1))  # type: ignore[union-attr]
+    assert data[offset - 1 : offset] == b"\xe9"
+
+
+def test_a_re_indented_or_reordered_export_still_imports(home: Path, tmp_path: Path) -> None:
+    import json
+
+    target, text = _exported_text(home)
+    data = json.loads(text)
+    ordered = {key: data[key] for key in sorted(data)}  # "cards" before "format", as `jq -S` writes it
+    target.write_text(json.dumps(ordered, indent=4))
+    other = tmp_path / "other"
+    code, _, err = invoke_with_home(other, "progress", "import", str(target))
+    assert code == 0, err
+    assert "Imported 3 reviews (0 were already here)" in err
+    assert _review_count(other / "progress.db") == 3
+
+
+def invoke_with_home(home: Path, *args: str) -> tuple[int, str, str]:
+    previous = os.environ["IL6_HOME"]
+    os.environ["IL6_HOME"] = str(home)
+    try:
+        return invoke(*args)
+    finally:
+        os.environ["IL6_HOME"] = previous

@@ -343,8 +343,8 @@ def test_import_normalises_every_time_to_utc(tmp_path: Path) -> None:
         }
     )
     progress = parse_text(text, "hand.json")
-    assert [r.reviewed_at for r in progress.reviews] == [
-        "2026-02-01T08:00:00.000000+00:00",
+    assert progress.review_count == 3
+    assert [r.reviewed_at for r in progress.reviews] == [  # the copy in another offset is the same review: once
         "2026-02-01T08:00:00.000000+00:00",
         "2026-02-01T09:30:00.000000+00:00",
     ]

@@ -55,10 +55,7 @@ def progress_import(
         from ..progress import sync
 
         moment = now()
-        incoming = (
-            sync.parse_text(sys.stdin.read(), "stdin", moment) if str(file) == "-" else sync.read_file(file, moment)
-        )
-        with open_store() as store:
+        with sync.read_file(file, moment) as incoming, open_store() as store:
             backup = store.backup(moment)
             merged = sync.merge(store, incoming, kept_retention(store), local_tz(), kept_parameters(store))
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")

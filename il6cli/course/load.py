@@ -157,6 +157,12 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
                 files[path] = handle.read(MAX_SECTION_BYTES + 1)
         except OSError as error:
             problems.append(Problem(str(path), 1, "file", f"cannot be read: {error.strerror}"))
-    if problems:
+    if problems:  # the files that could be read are checked too: every problem at once
+        from .parse import parse_course
+
+        try:
+            parse_course(files, complete=False)
+        except ContentError as error:
+            problems += error.problems
         raise ContentError(problems)
     return files

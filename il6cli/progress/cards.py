@@ -85,6 +85,11 @@ class CardQueries(Database):
         with self.atomic():
             self.db.executemany(REVIEW_INSERT, [review_values(review) for review in reviews])
 
+    def add_review_values(self, rows: Sequence[tuple[object, ...]]) -> None:
+        """Append reviews given as `REVIEW_INSERT` values (an import's batches, inserted as they were read)."""
+        with self.atomic():
+            self.db.executemany(REVIEW_INSERT, rows)
+
     def undo_review(
         self, review_id: int, card_before: CardRow | None, card_after: CardRow | None = None, *, checked: bool = False
     ) -> bool:
