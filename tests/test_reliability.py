@@ -655,3 +655,55 @@ def invoke_with_home(home: Path, *args: str) -> tuple[int, str, str]:
         return invoke(*args)
     finally:
         os.environ["IL6_HOME"] = previous
+
+
+# --- progress bars: on a terminal's stderr only ----------------------------------------------------------------------
+
+
+def _bar_cases(home: Path, course_dir: Path) -> dict[str, list[str]]:
+    target, _ = _exported_text(home)
+    return {
+        "Reading progress.json": ["progress", "import", str(target)],
+        "Writing the review log": ["progress", "export", "-o", str(home.parent / "again.json")],
+        "Checking course": ["validate", str(course_dir)],
+    }
+
+
+@pytest.mark.slow
+def test_long_work_shows_a_progress_bar_in_a_terminal_and_nothing_in_a_pipe(home: Path, course_dir: Path) -> None:
+    import pexpect
+
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env.pop("NO_COLOR", None)
+    for description, args in _bar_cases(home, course_dir).items():
+        child = pexpect.spawn(IL6, args, env=env, encoding="utf-8", timeout=60, dimensions=(40, 100))
+        child.expect_exact(description)  # the bar's label, drawn while the work runs
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        piped = subprocess.run([IL6, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert piped.returncode == 0, piped.stderr
+        assert description not in piped.stderr and "\x1b" not in piped.stderr and "\u2501" not in piped.stderr
+
+
+def test_the_bar_draws_on_a_terminal_console(home: Path) -> None:
+    from rich.console import Console
+
+    from il6cli.ui.progress_bar import bars
+
+    with open(os.devnull, "w") as sink:
+        console = Console(record=True, force_terminal=True, width=80, file=sink)
+        with bars(console=console) as shown:
+            advance = shown.task("Reading a.json", total=200)
+            advance(100)
+    drawn = console.export_text()
+    assert "Reading a.json" in drawn and "50%" in drawn
+
+
+def test_a_piped_import_loads_no_progress_bar_code(home: Path) -> None:
+    from .test_packaging import modules_loaded_by
+
+    target, _ = _exported_text(home)
+    loaded = modules_loaded_by("progress", "import", str(target))
+    assert "il6cli.progress.sync" in loaded  # the probe really imported
+    assert "rich.progress" not in loaded

@@ -57,12 +57,13 @@ def course_files(directory: Path) -> list[Path]:
     return [manifest, *sections] if manifest.exists() else sections  # not a file: reported when read
 
 
-def load_course(directory: Path, use_cache: bool = True) -> Course:
-    """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
+def load_course(directory: Path, use_cache: bool = True, on_file: Callable[[int], None] | None = None) -> Course:
+    """The course in `directory`, from the cache when the files are unchanged, else parsed and validated
+    (`on_file(n)`: n of its files done)."""
     if not use_cache:
         from .parse import parse_course
 
-        return parse_course(_read_all(course_files(directory)))
+        return parse_course(_read_all(course_files(directory)), on_file=on_file)
     return _cached(directory)[0]
 
 

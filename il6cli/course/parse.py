@@ -7,7 +7,7 @@ do we parse the file a second time into YAML nodes, to turn each problem's field
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,18 @@ from .format import (
 from .model import Course, Fact, Manifest, Question, QuestionType, Reference, Section, Topic
 
 
-def parse_course(files: dict[Path, bytes], complete: bool = True) -> Course:
+def parse_course(
+    files: dict[Path, bytes], complete: bool = True, on_file: Callable[[int], None] | None = None
+) -> Course:
     """Parse and validate every section file; raise `ContentError` with every problem found. `complete`: these
-    are all the course's files (False: some could not be read, so no topic is unknown for certain)."""
+    are all the course's files (False: some could not be read, so no topic is unknown for certain).
+    `on_file(n)`: n files done."""
     problems: list[Problem] = []
     parsed: list[tuple[Path, str, dict[str, Any]]] = []
     manifest = Manifest()
-    for path, raw in files.items():
+    for done, (path, raw) in enumerate(files.items()):
+        if on_file is not None:
+            on_file(done)
         if path.name == MANIFEST_FILE:
             manifest, manifest_problems = _parse_manifest(path, raw)
             problems += manifest_problems

@@ -142,6 +142,11 @@ class CardQueries(Database):
             ).fetchall()
         return [(at, int(rating), bool(cram)) for at, rating, cram in rows]
 
+    def review_total(self) -> int:
+        """How many reviews the log holds (from the per-day totals the triggers keep: no scan of the log)."""
+        with translated(self.path):
+            return int(self.db.execute("SELECT coalesce(sum(reviews), 0) FROM review_days").fetchone()[0])
+
     def review_days_of(self, question_id: str) -> list[tuple[str, int, bool, str]]:
         """(reviewed at, rating, cram, study day) of one question's reviews, oldest first (an indexed lookup)."""
         with translated(self.path):

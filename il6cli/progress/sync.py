@@ -40,6 +40,7 @@ from .store import CardRow, ReviewRow, Store
 
 FORMAT = "il6-progress"
 VERSION = 2  # 2: each review carries its study day ("day"); version 1 files (without it) are still read
+PROGRESS_STEP = 10_000  # reviews between two reports to a progress bar
 HINT = "make one with `il6 progress export -o FILE.json` on the other machine"
 
 
@@ -56,9 +57,11 @@ class Merged:
 # --- export ----------------------------------------------------------------------------------------------
 
 
-def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, int]:
+def write_export(
+    store: Store, now: datetime, out: TextIO, on_written: Callable[[int], None] | None = None
+) -> tuple[int, int, int]:
     """Write the progress file to `out`, streaming the review log (it can be long), one entry per line.
-    Returns how many reviews, cards and sections read it holds."""
+    Returns how many reviews, cards and sections read it holds. `on_written(n)`: n reviews written so far."""
     header = {"format": FORMAT, "version": VERSION, "il6": __version__, "exported_at": iso(now)}
     out.write(json.dumps(header, ensure_ascii=False)[:-1])  # the object stays open: its three lists follow
     lists: list[tuple[str, Iterable[dict[str, Any]]]] = [
@@ -112,6 +115,8 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
         for entry in entries:
             out.write(("\n" if count == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
             count += 1
+            if on_written is not None and key == "reviews" and count % PROGRESS_STEP == 0:
+                on_written(count)
         out.write("\n]" if count else "]")
         counts.append(count)
     out.write("}\n")
