@@ -707,3 +707,67 @@ def test_a_piped_import_loads_no_progress_bar_code(home: Path) -> None:
     loaded = modules_loaded_by("progress", "import", str(target))
     assert "il6cli.progress.sync" in loaded  # the probe really imported
     assert "rich.progress" not in loaded
+
+
+# --- text from the database reaches no terminal raw -----------------------------------------------------------------
+
+HOSTILE_TEXT = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x90dcs\x9c"  # OSC title, CSI clear, 8-bit CSI, DCS string
+
+
+def _import_hostile_progress(home: Path) -> None:
+    """Progress carried from a machine whose database holds escape sequences in ids and a typed answer."""
+    import json
+
+    target, text = _exported_text(home)
+    data = json.loads(text)
+    for review in data["reviews"]:
+        review["question_id"] += HOSTILE_TEXT
+        review["section_id"] += HOSTILE_TEXT
+        review["answer"] = "red" + HOSTILE_TEXT
+        review["overruled"] = True
+    for card in data["cards"]:
+        card["question_id"] += HOSTILE_TEXT
+    moment = data["reviews"][0]["reviewed_at"]
+    data["sections_read"].append(
+        {"section_id": "basics" + HOSTILE_TEXT, "first_read_at": moment, "last_read_at": moment}
+    )
+    target.write_text(json.dumps(data, ensure_ascii=False))
+    code, _, err = invoke("progress", "import", str(target))
+    assert code == 0, err
+
+
+RAW_CONTROLS = ("\x1b", "\x9b", "\x07", "\x90", "\x9c")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--plain", *FIX],
+        ["stats", "--json", *FIX],
+        ["progress", "export", "-o", "-"],
+        ["quiz", "--section", "signaling", "--seed", "1", *FIX],
+        ["learn", "--plain", *FIX],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_database_text_reaches_no_output_raw(home: Path, args: list[str]) -> None:
+    _import_hostile_progress(home)
+    result = subprocess.run(
+        [IL6, *args], input="t\n1\ntocilizumab\n", capture_output=True, text=True, timeout=60, env=os.environ.copy()
+    )
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout + result.stderr
+    assert not [control for control in RAW_CONTROLS if control in shown], shown
+
+
+@pytest.mark.slow
+def test_database_text_reaches_no_terminal_raw_in_rich_stats(home: Path) -> None:
+    import pexpect
+
+    _import_hostile_progress(home)
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "NO_COLOR": "1"}  # no colour: any ESC is data
+    child = pexpect.spawn(IL6, ["stats", *FIX], env=env, encoding="utf-8", timeout=60, dimensions=(40, 100))
+    child.expect(pexpect.EOF)
+    shown = child.before
+    assert "Mastery by section" in shown
+    assert not [control for control in RAW_CONTROLS if control in shown], repr(shown)

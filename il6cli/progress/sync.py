@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 
 from .. import __version__
 from ..errors import ProgressFileError
+from ..safe_text import escaped_json
 from . import json_stream
 from .database import translated
 from .days import iso, study_day_of
@@ -63,7 +64,7 @@ def write_export(
     """Write the progress file to `out`, streaming the review log (it can be long), one entry per line.
     Returns how many reviews, cards and sections read it holds. `on_written(n)`: n reviews written so far."""
     header = {"format": FORMAT, "version": VERSION, "il6": __version__, "exported_at": iso(now)}
-    out.write(json.dumps(header, ensure_ascii=False)[:-1])  # the object stays open: its three lists follow
+    out.write(escaped_json(json.dumps(header, ensure_ascii=False))[:-1])  # the object stays open: its lists follow
     lists: list[tuple[str, Iterable[dict[str, Any]]]] = [
         (
             "reviews",
@@ -113,7 +114,7 @@ def write_export(
         out.write(f', "{key}": [')
         count = 0
         for entry in entries:
-            out.write(("\n" if count == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
+            out.write(("\n" if count == 0 else ",\n") + escaped_json(json.dumps(entry, ensure_ascii=False)))
             count += 1
             if on_written is not None and key == "reviews" and count % PROGRESS_STEP == 0:
                 on_written(count)
