@@ -154,6 +154,7 @@ class Progress:
         self.review_count = 0  # entries in the file, repeats included
         self.staged_count = 0  # the reviews staged: each once, after `dedupe`
         self.in_time_order = True  # the reviews came in time order (as an export writes them)
+        self.deduped = True  # each review staged once (in time order, repeats are dropped as they are read)
         self.cards: list[CardRow] = []
         self.reading: list[tuple[str, str, str]] = []
 
@@ -170,13 +171,13 @@ class Progress:
     def dedupe(self) -> None:
         """Keep only the first of each review (question, time, rating, cram) the file gives more than once (a file
         in time order was de-duplicated as it was read)."""
-        if not self.in_time_order:
+        if not self.deduped:
             self.stage.execute(
                 """DELETE FROM reviews WHERE rowid NOT IN
                        (SELECT min(rowid) FROM reviews GROUP BY question_id, reviewed_at, rating, cram)"""
             )
             self.staged_count = self.stage.execute("SELECT count(*) FROM reviews").fetchone()[0]
-            self.in_time_order = True
+            self.deduped = True
 
     @property
     def reviews(self) -> list[ReviewRow]:
@@ -246,7 +247,9 @@ class _Reader:
             for key, index, value in json_stream.members(source, frozenset(LISTS), on_read):
                 if key == json_stream.NOT_AN_OBJECT:
                     self.not_ours()
-                if index is None:
+                if key == "reviews" and index is not None and self.header_checked:  # the long list: its own path
+                    self.review(index, value)
+                elif index is None:
                     self.member(key, value)
                 elif not self.header_checked and not self.check_header(final=False):
                     self.early.append((key, index, value))  # kept until the header is known (a rare layout)
@@ -304,20 +307,28 @@ class _Reader:
         if not isinstance(value, dict):
             self.fail(f"{key}[{index}]", "must be an object")
         if key == "reviews":
-            row = _fast_review(value, self.latest) or _review(_Entry(self, f"reviews[{index}]", value))
-            if not self.batch:
-                self.batch_start, self.batch_skips = index, []
-            self.progress.review_count += 1
-            if self.repeated(row):
-                self.batch_skips.append(index)
-                return
-            self.batch.append(row)
-            if len(self.batch) >= BATCH:
-                self.flush()
+            self.review(index, value)
         elif key == "cards":
             self.progress.cards.append(_card(_Entry(self, f"cards[{index}]", value)))
         else:
             self.progress.reading.append(_reading(_Entry(self, f"sections_read[{index}]", value)))
+
+    def review(self, index: int, value: Any) -> None:
+        """Check one review and stage it (in batches), unless the file gave it before."""
+        row = _fast_review(value, self.latest) if type(value) is dict else None
+        if row is None:  # anything but the common case: checked field by field, the problem named
+            if not isinstance(value, dict):
+                self.fail(f"reviews[{index}]", "must be an object")
+            row = _review(_Entry(self, f"reviews[{index}]", value))
+        if not self.batch:
+            self.batch_start, self.batch_skips = index, []
+        self.progress.review_count += 1
+        if self.repeated(row):
+            self.batch_skips.append(index)
+            return
+        self.batch.append(row)
+        if len(self.batch) >= BATCH:
+            self.flush()
 
     def repeated(self, row: tuple[Any, ...]) -> bool:
         """Whether the file gave this review (question, time, rating, cram) before. An export lists its reviews in
@@ -326,7 +337,7 @@ class _Reader:
         at = row[5]
         if at != self.last_time:
             if at < self.last_time:
-                self.progress.in_time_order = False
+                self.progress.in_time_order = self.progress.deduped = False
             self.last_time, self.at_last_time = at, set()
         key = (row[0], row[2], row[7])
         if key in self.at_last_time:
@@ -589,7 +600,7 @@ def merge(
                                       WHERE ours.reviewed_at = theirs.reviewed_at
                                         AND ours.question_id = theirs.question_id
                                         AND ours.rating = theirs.rating AND ours.cram = theirs.cram)
-                    ORDER BY reviewed_at"""
+                    {"" if incoming.in_time_order else "ORDER BY reviewed_at"}"""
             ).rowcount
             moved = [  # questions with new reviews that move the card (not only cram ones), and their section
                 (question_id, section_id)
