@@ -393,7 +393,7 @@ def test_a_review_keeps_the_study_day_it_was_given_on_in_another_time_zone(
 
 
 REVIEW_FIELDS = ["question_id", "section_id", "rating", "correct", "answer", "reviewed_at", "duration_ms", "cram"]
-ODD_VALUES = st.sampled_from(
+ODD_VALUES: st.SearchStrategy[Any] = st.sampled_from(
     [
         None,
         "",

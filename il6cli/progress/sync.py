@@ -530,7 +530,7 @@ def _fast_review(data: dict[str, Any], latest: datetime, days: set[str]) -> tupl
         and at[10] == "T"
         and at[19] == "."
         and at.endswith("+00:00")
-        and (day is None or day in days or (type(day) is str and len(day) == 10 and day[4] == "-" and day[7] == "-"))
+        and (day is None or (type(day) is str and (day in days or (len(day) == 10 and day[4] == day[7] == "-"))))
     ):
         return None
     try:
