@@ -771,3 +771,21 @@ def test_database_text_reaches_no_terminal_raw_in_rich_stats(home: Path) -> None
     shown = child.before
     assert "Mastery by section" in shown
     assert not [control for control in RAW_CONTROLS if control in shown], repr(shown)
+
+
+def test_an_import_with_no_room_for_its_temporary_file_is_one_clear_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_faults import _sqlite_connect_patched
+
+    target, _ = _exported_text(home)
+    before = _review_count(home / "progress.db")
+
+    def stage_full(connection: sqlite3.Connection) -> None:  # SQLite fails growth as SQLITE_FULL, as on a full disk
+        if not connection.execute("PRAGMA database_list").fetchone()[2].endswith("progress.db"):
+            connection.execute("PRAGMA max_page_count = 1")
+
+    with _sqlite_connect_patched(monkeypatch, stage_full):
+        code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, "cannot stage the import", "database or disk is full", "nothing was imported")
+    assert _review_count(home / "progress.db") == before

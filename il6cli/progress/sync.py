@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from .. import __version__
-from ..errors import ProgressFileError
+from ..errors import ProgressFileError, StoreError
 from ..safe_text import escaped_json
 from . import json_stream
 from .database import translated
@@ -217,13 +217,28 @@ def read_stream(
 ) -> Progress:
     """Check every entry of a progress file; raise `ProgressFileError` naming the first problem. Times must lie
     between `EARLIEST` and `FUTURE_YEARS` after `now` (when given)."""
-    progress = Progress()
+    try:
+        progress = Progress()
+    except (OSError, sqlite3.Error) as error:
+        raise _no_room(error) from None
     try:
         _Reader(name, now, progress).read(source, on_read)
-    except BaseException:
+    except BaseException as error:
         progress.close()
+        if isinstance(error, OSError):  # the file could not be read to its end (a disk error, a pipe broken)
+            raise ProgressFileError(f"cannot read {name}: {error.strerror or error}", hint=HINT) from None
+        if isinstance(error, sqlite3.Error):
+            raise _no_room(error) from None
         raise
     return progress
+
+
+def _no_room(error: Exception) -> StoreError:
+    where = tempfile.gettempdir()
+    return StoreError(
+        f"cannot stage the import in {where}: {getattr(error, 'strerror', None) or error}; nothing was imported",
+        hint="the file's reviews are checked in a temporary file first: free some space there, or set TMPDIR",
+    )
 
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before il6 and FSRS: a clock or a file that is wrong
