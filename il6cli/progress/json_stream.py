@@ -21,8 +21,9 @@ from typing import Any, BinaryIO
 
 CHUNK = 1 << 20  # bytes read at a time
 BLOCK_MIN = 4096  # characters of whole lines worth decoding as one block
-MAX_VALUE = 64 << 20  # a value still incomplete after this many characters is reported where it starts
+MAX_VALUE = 16 << 20  # a value still incomplete after this many characters is reported (an entry is a few KB)
 _SPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*\Z")  # what may follow a number's first part up to the end of what is read
 _DECODER = json.JSONDecoder()
 NOT_AN_OBJECT = ""  # the key `members` yields when the document is not an object (the value is the whole document)
 
@@ -114,8 +115,8 @@ class _Text:
             except ValueError:  # int(): more digits than sys.get_int_max_str_digits() (Python 3.11+)
                 limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
                 raise self.error(f"a number with more than {limit} digits") from None
-            if end == len(self.text) and self.more():
-                continue  # a number may go on in the next chunk
+            if _NUMBER_TAIL.match(self.text, end) and self.more():
+                continue  # a number cut by the chunk ("12" of "123", "0" of "0.5"): it may go on in the next one
             self.pos = end
             return value
 
