@@ -29,7 +29,7 @@ def progress_export(output: TextOutputOption) -> None:
         from ..progress.sync import write_export
         from ..ui.progress_bar import bars
 
-        with open_store() as store, bars() as shown:  # a long history takes seconds
+        with open_store() as store, bars(beside_results=str(output) == "-") as shown:  # a long history takes seconds
             writing = shown.task("Writing the review log", total=store.review_total())
             if str(output) == "-":
                 write_export(store, now(), sys.stdout, writing)

@@ -43,10 +43,14 @@ def _nothing(_: int) -> None:
 
 
 @contextmanager
-def bars(stream: IO[str] | None = None, console: Console | None = None) -> Iterator[Bars]:
+def bars(stream: IO[str] | None = None, console: Console | None = None, beside_results: bool = False) -> Iterator[Bars]:
     """Progress bars on `stream` (stderr) if it is a terminal, else a `Bars` that draws nothing. `console`: draw
-    on this console instead (tests record one)."""
+    on this console instead (tests record one). `beside_results`: the results go to stdout as the work runs, so
+    no bar if stdout is that terminal too (it would be drawn into them)."""
     stream = stream or sys.stderr
+    if beside_results and _is_terminal(sys.stdout):
+        yield Bars(None)
+        return
     if console is None and not _is_terminal(stream):
         yield Bars(None)
         return
