@@ -219,7 +219,7 @@ def translated(path: Path) -> Iterator[None]:
         elif "disk is full" in text or "disk I/O" in text:
             hint = "free some disk space and try again; answers already saved are safe"
         elif "not a database" in text or "malformed" in text:
-            hint = _restore_hint(path)
+            hint = _restore_hint(path, opened=True)
         elif "unable to open" in text:
             hint = "check that the folder exists and is writable, or set IL6_HOME elsewhere"
         else:
@@ -227,9 +227,16 @@ def translated(path: Path) -> Iterator[None]:
         raise StoreError(f"progress database {path}: {text}", hint=hint) from None
 
 
-def _restore_hint(path: Path) -> str:
-    """What to do with a damaged database: restore the newest backup beside it that passes the check."""
+def _restore_hint(path: Path, opened: bool = False) -> str:
+    """What to do with a damaged database: restore the newest backup beside it that passes the check. `opened`:
+    SQLite has opened it, and if a `-wal` was left beside it, SQLite writes that into it when il6 closes it (a
+    damage past the header is found only by reading; Python's sqlite3 cannot switch that off before 3.12)."""
+    wal = path.with_name(path.name + "-wal")
+    if opened and wal.exists() and wal.stat().st_size > 0:
+        left = "il6 changed nothing in it, but SQLite replays the -wal beside it into it"
+    else:
+        left = "it was left untouched"
     backup = newest_good_backup(path)
     if backup is not None:
-        return f"it was left untouched; to restore the newest good backup: il6 restore '{backup}'"
-    return f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"
+        return f"{left}; to restore the newest good backup: il6 restore '{backup}'"
+    return f"{left}; move it away to start afresh: mv '{path}' '{path}.damaged'"
