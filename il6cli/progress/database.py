@@ -50,11 +50,18 @@ class Database:
         with translated(path):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         store = cls(path, connection)
-        store._check_and_migrate()
+        try:
+            store._check_and_migrate()
+        except StoreError:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
-        self.db.close()
+        if self.path in _DAMAGED:
+            _close_without_checkpoint(self.db, self.path)
+        else:
+            self.db.close()
 
     def __enter__(self: Opened) -> Opened:
         return self
@@ -165,6 +172,26 @@ class Database:
 
 
 _MAGIC = b"SQLite format 3\x00"
+_DAMAGED: set[Path] = set()  # databases SQLite found damaged in this process: closed without a checkpoint
+
+
+def _close_without_checkpoint(connection: sqlite3.Connection, path: Path) -> None:
+    """Close without writing a left-over `-wal` into a damaged file. SQLite's last connection to close copies the
+    `-wal` into the file and deletes it (Python's sqlite3 cannot switch that off before 3.12); a connection that
+    is not the last skips it, and a read-only one cannot do it. So a read-only connection holds a read lock while
+    this one closes, then closes itself. The `-shm` (an index SQLite rebuilds) may still change."""
+    try:
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        connection.close()
+        return
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # no read lock: nothing better to do than a plain close
+    connection.close()
+    reader.close()
 
 
 def _check_before_opening(path: Path) -> None:
@@ -219,7 +246,8 @@ def translated(path: Path) -> Iterator[None]:
         elif "disk is full" in text or "disk I/O" in text:
             hint = "free some disk space and try again; answers already saved are safe"
         elif "not a database" in text or "malformed" in text:
-            hint = _restore_hint(path, opened=True)
+            _DAMAGED.add(path)
+            hint = _restore_hint(path)
         elif "unable to open" in text:
             hint = "check that the folder exists and is writable, or set IL6_HOME elsewhere"
         else:
@@ -227,16 +255,9 @@ def translated(path: Path) -> Iterator[None]:
         raise StoreError(f"progress database {path}: {text}", hint=hint) from None
 
 
-def _restore_hint(path: Path, opened: bool = False) -> str:
-    """What to do with a damaged database: restore the newest backup beside it that passes the check. `opened`:
-    SQLite has opened it, and if a `-wal` was left beside it, SQLite writes that into it when il6 closes it (a
-    damage past the header is found only by reading; Python's sqlite3 cannot switch that off before 3.12)."""
-    wal = path.with_name(path.name + "-wal")
-    if opened and wal.exists() and wal.stat().st_size > 0:
-        left = "il6 changed nothing in it, but SQLite replays the -wal beside it into it"
-    else:
-        left = "it was left untouched"
+def _restore_hint(path: Path) -> str:
+    """What to do with a damaged database: restore the newest backup beside it that passes the check."""
     backup = newest_good_backup(path)
     if backup is not None:
-        return f"{left}; to restore the newest good backup: il6 restore '{backup}'"
-    return f"{left}; move it away to start afresh: mv '{path}' '{path}.damaged'"
+        return f"it was left untouched; to restore the newest good backup: il6 restore '{backup}'"
+    return f"it was left untouched; move it away to start afresh: mv '{path}' '{path}.damaged'"
