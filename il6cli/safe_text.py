@@ -52,6 +52,18 @@ def clean(text: str) -> str:
     return "".join(kept)
 
 
+_C1_OR_DEL = re.compile(r"[\x7f-\x9f]")
+
+
+def escaped_json(text: str) -> str:
+    """JSON text (from `json.dumps`, which escapes C0 controls but, with `ensure_ascii=False`, writes DEL and the C1
+    controls raw) with those escaped too (`\\u009b`): the same data for any JSON reader, nothing a terminal
+    obeys if it is shown. Only for JSON: there these characters can only stand inside strings."""
+    if _C1_OR_DEL.search(text) is None:
+        return text
+    return _C1_OR_DEL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def find_controls(text: str) -> list[tuple[int, str]]:
     """Each control character or escape sequence in `text`: (offset, what it is), in order."""
     return [(begin, _describe(text[begin:end])) for begin, end in _spans(text)]

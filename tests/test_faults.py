@@ -699,3 +699,93 @@ def test_store_reads_back_what_it_wrote(
     with Store.open(path) as store:
         assert all_reviews(store) == written
         assert store.review_count() == len(rows)
+
+
+# A writer killed with committed changes still in the -wal ("hot"): SQLite would replay them into the file and
+# delete the -wal and -shm when it closes it. On a file that is not ours, or is damaged, nothing may change.
+_KILLED_WRITER = """
+import os, signal, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA wal_autocheckpoint = 0")
+db.execute("BEGIN")
+db.executemany("INSERT INTO settings VALUES (?, ?)", [(f"k{i}", "v" * 100) for i in range(50)])
+db.execute("COMMIT")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _set_bytes(offset: int, data: bytes) -> Callable[[Path], None]:
+    def write(db: Path) -> None:
+        with db.open("r+b") as handle:
+            handle.seek(offset)
+            handle.write(data)
+
+    return write
+
+
+HOT_WAL_DAMAGE = {
+    "another program's application_id": (_set_bytes(68, (0x12345678).to_bytes(4, "big")), "not an il6 progress"),
+    "no application_id": (_set_bytes(68, bytes(4)), "not an il6 progress database"),
+    "a damaged header": (_set_bytes(0, b"garbage garbage!"), "file is not a database"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", list(HOT_WAL_DAMAGE))
+def test_a_foreign_or_damaged_database_with_a_hot_wal_is_left_byte_for_byte(home: Path, damage: str) -> None:
+    import hashlib
+
+    _quiz_once(home)
+    db = home / "progress.db"
+    killed = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    files = [db, db.with_name("progress.db-wal"), db.with_name("progress.db-shm")]
+    assert files[1].stat().st_size > 0  # hot: changes that are not in the file yet
+    mutate, message = HOT_WAL_DAMAGE[damage]
+    mutate(db)
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    result = subprocess.run([IL6, "stats", *FIX], capture_output=True, text=True, timeout=60)
+    assert_one_clear_error(result.returncode, result.stderr, message, "left untouched")
+    assert [hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None for path in files] == before
+
+
+@pytest.mark.slow
+def test_damage_past_the_header_with_a_hot_wal_leaves_the_file_and_its_wal_as_they_were(home: Path) -> None:
+    """SQLite finds such damage only by reading, and the last connection to close would copy the -wal into the
+    file: il6 closes it without that. (The -shm, an index SQLite rebuilds from the -wal, may change.)"""
+    import hashlib
+
+    _quiz_once(home)
+    db = home / "progress.db"
+    killed = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(db)], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    _set_bytes(db.stat().st_size - 4096, b"\xff" * 4096)(db)  # the last page: the header is whole
+    files = [db, db.with_name("progress.db-wal")]
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    result = subprocess.run([IL6, "stats", *FIX], capture_output=True, text=True, timeout=60)
+    assert_one_clear_error(result.returncode, result.stderr, "malformed", "left untouched")
+    assert [hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None for path in files] == before
+
+
+def test_a_section_file_copied_to_a_new_number_reports_every_duplicate_at_once(course_dir: Path) -> None:
+    original = course_dir / "01-basics.yaml"
+    shutil.copy(original, course_dir / "99-copy.yaml")
+    data = yaml.safe_load(original.read_text())
+    code, _, err = invoke("validate", str(course_dir))
+    copy = "99-copy.yaml"
+    expected = [
+        f"{copy}:2: number: is 1 but the file name starts with 99",
+        f"{copy}:1: id: duplicate section id {data['id']!r} (also in 01-basics.yaml)",
+        *(f"duplicate topic id {topic['id']!r} (also in 01-basics.yaml)" for topic in data["topics"]),
+        *(f"duplicate question id {question['id']!r} (also in 01-basics.yaml)" for question in data["questions"]),
+    ]
+    assert_one_clear_error(code, err, *expected)
+    assert "unknown topic" not in err
+    assert re.findall(rf"{copy}:\d+: questions\[\d+\]\.id: duplicate", err), err
+
+
+def test_a_file_that_cannot_be_read_does_not_hide_the_problems_of_the_others(course_dir: Path) -> None:
+    os.mkfifo(course_dir / "03-pipe.yaml")
+    _replace("02-signaling.yaml", "    answer: Liver", "    answer: Kidney")(course_dir)
+    code, _, err = invoke("validate", str(course_dir))
+    assert_one_clear_error(code, err, "03-pipe.yaml:1: file: is a pipe", "'Kidney'", "has 2 problems")

@@ -48,7 +48,7 @@ def test_reading_commands_do_not_import_prompts_scheduler_or_sqlite(args: tuple[
     loaded = modules_loaded_by(*args)
     assert "il6cli.course.load" in loaded  # the probe really ran the command
     assert not {"yaml", "il6cli.course.parse"} & loaded  # the course came from the cache (the first probe filled it)
-    assert not {"questionary", "prompt_toolkit", "fsrs"} & loaded
+    assert not {"questionary", "prompt_toolkit", "fsrs", "rich.progress"} & loaded
     assert ("sqlite3" in loaded) is searches
     assert ("il6cli.course.fulltext" in loaded) is searches
 

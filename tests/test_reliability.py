@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -581,3 +582,212 @@ def test_an_overrule_after_another_session_reviewed_the_question_changes_nothing
         a.overrule_last(T0 + timedelta(hours=2))
     assert _card(db, question.id) == after_b
     assert _review_count(db) == 2
+
+
+# --- 14b. progress files that the JSON decoder alone cannot take -----------------------------------------------------
+
+
+def _exported_text(home: Path) -> tuple[Path, str]:
+    _quiz_once(home)
+    target = home.parent / "progress.json"
+    code, _, err = invoke("progress", "export", "-o", str(target))
+    assert code == 0, err
+    return target, target.read_text()
+
+
+def _second_review_with(text: str, field: str, raw: str) -> str:
+    """The export with the second review's `field` set to `raw` (JSON text, or bytes smuggled as latin-1)."""
+    lines = text.split("\n")
+    index = [i for i, line in enumerate(lines) if '"reviewed_at"' in line][1]
+    lines[index] = re.sub(rf'"{field}": ("[^"]*"|[^,}}]*)', lambda _: f'"{field}": {raw}', lines[index], count=1)
+    assert raw in lines[index]
+    return "\n".join(lines)
+
+
+UNREADABLE = "reviews[1]: cannot be read (line 3, column"
+HOSTILE_FILES = {
+    "200,000 nested brackets": ("answer", "[" * 200_000 + "]" * 200_000, UNREADABLE, "nested too deeply"),
+    "a 5,000-digit number": ("duration_ms", "9" * 5000, UNREADABLE, "more than 4300 digits"),
+    "an integer too large for SQLite": ("duration_ms", str(2**63), "reviews[1].duration_ms", "at most"),
+    "a lone surrogate": ("answer", '"\\ud800"', "reviews[1].answer", "not valid Unicode text"),
+    "a negative integer too large for SQLite": ("state_before", str(-(2**64)), "reviews[1].state_before", "0-3"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_an_import_of_a_file_json_cannot_take_is_one_clear_error(home: Path, case: str) -> None:
+    field, raw, where, problem = HOSTILE_FILES[case]
+    target, text = _exported_text(home)
+    target.write_text(_second_review_with(text, field, raw))
+    before = _review_count(home / "progress.db")
+    code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, str(target), where, problem)
+    assert err.count("Error:") == 1 and len(err.strip().splitlines()) <= 2, err
+    assert _review_count(home / "progress.db") == before
+
+
+def test_an_import_of_bytes_that_are_not_utf8_names_the_file_and_the_byte(home: Path) -> None:
+    target, text = _exported_text(home)
+    data = _second_review_with(text, "answer", '"caf\u00e9"').encode().replace("caf\u00e9".encode(), b"caf\xe9")
+    target.write_bytes(data)
+    code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, f"{target} is not an il6 progress file", "not UTF-8 text at byte ")
+    offset = int(re.search(r"byte (\d+)", err).group(1))  # type: ignore[union-attr]
+    assert data[offset - 1 : offset] == b"\xe9"
+
+
+def test_a_re_indented_or_reordered_export_still_imports(home: Path, tmp_path: Path) -> None:
+    import json
+
+    target, text = _exported_text(home)
+    data = json.loads(text)
+    ordered = {key: data[key] for key in sorted(data)}  # "cards" before "format", as `jq -S` writes it
+    target.write_text(json.dumps(ordered, indent=4))
+    other = tmp_path / "other"
+    code, _, err = invoke_with_home(other, "progress", "import", str(target))
+    assert code == 0, err
+    assert "Imported 3 reviews (0 were already here)" in err
+    assert _review_count(other / "progress.db") == 3
+
+
+def invoke_with_home(home: Path, *args: str) -> tuple[int, str, str]:
+    previous = os.environ["IL6_HOME"]
+    os.environ["IL6_HOME"] = str(home)
+    try:
+        return invoke(*args)
+    finally:
+        os.environ["IL6_HOME"] = previous
+
+
+# --- progress bars: on a terminal's stderr only ----------------------------------------------------------------------
+
+
+def _bar_cases(home: Path, course_dir: Path) -> dict[str, list[str]]:
+    target, _ = _exported_text(home)
+    return {
+        "Reading progress.json": ["progress", "import", str(target)],
+        "Writing the review log": ["progress", "export", "-o", str(home.parent / "again.json")],
+        "Checking course": ["validate", str(course_dir)],
+    }
+
+
+@pytest.mark.slow
+def test_long_work_shows_a_progress_bar_in_a_terminal_and_nothing_in_a_pipe(home: Path, course_dir: Path) -> None:
+    import pexpect
+
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env.pop("NO_COLOR", None)
+    for description, args in _bar_cases(home, course_dir).items():
+        child = pexpect.spawn(IL6, args, env=env, encoding="utf-8", timeout=60, dimensions=(40, 100))
+        child.expect_exact(description)  # the bar's label, drawn while the work runs
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        piped = subprocess.run([IL6, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert piped.returncode == 0, piped.stderr
+        assert description not in piped.stderr and "\x1b" not in piped.stderr and "\u2501" not in piped.stderr
+
+
+def test_the_bar_draws_on_a_terminal_console(home: Path) -> None:
+    from rich.console import Console
+
+    from il6cli.ui.progress_bar import bars
+
+    with open(os.devnull, "w") as sink:
+        console = Console(record=True, force_terminal=True, width=80, file=sink)
+        with bars(console=console) as shown:
+            advance = shown.task("Reading a.json", total=200)
+            advance(100)
+    drawn = console.export_text()
+    assert "Reading a.json" in drawn and "50%" in drawn
+
+
+def test_a_piped_import_loads_no_progress_bar_code(home: Path) -> None:
+    from .test_packaging import modules_loaded_by
+
+    target, _ = _exported_text(home)
+    loaded = modules_loaded_by("progress", "import", str(target))
+    assert "il6cli.progress.sync" in loaded  # the probe really imported
+    assert "rich.progress" not in loaded
+
+
+# --- text from the database reaches no terminal raw -----------------------------------------------------------------
+
+HOSTILE_TEXT = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x90dcs\x9c"  # OSC title, CSI clear, 8-bit CSI, DCS string
+
+
+def _import_hostile_progress(home: Path) -> None:
+    """Progress carried from a machine whose database holds escape sequences in ids and a typed answer."""
+    import json
+
+    target, text = _exported_text(home)
+    data = json.loads(text)
+    for review in data["reviews"]:
+        review["question_id"] += HOSTILE_TEXT
+        review["section_id"] += HOSTILE_TEXT
+        review["answer"] = "red" + HOSTILE_TEXT
+        review["overruled"] = True
+    for card in data["cards"]:
+        card["question_id"] += HOSTILE_TEXT
+    moment = data["reviews"][0]["reviewed_at"]
+    data["sections_read"].append(
+        {"section_id": "basics" + HOSTILE_TEXT, "first_read_at": moment, "last_read_at": moment}
+    )
+    target.write_text(json.dumps(data, ensure_ascii=False))
+    code, _, err = invoke("progress", "import", str(target))
+    assert code == 0, err
+
+
+RAW_CONTROLS = ("\x1b", "\x9b", "\x07", "\x90", "\x9c")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--plain", *FIX],
+        ["stats", "--json", *FIX],
+        ["progress", "export", "-o", "-"],
+        ["quiz", "--section", "signaling", "--seed", "1", *FIX],
+        ["learn", "--plain", *FIX],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_database_text_reaches_no_output_raw(home: Path, args: list[str]) -> None:
+    _import_hostile_progress(home)
+    result = subprocess.run(
+        [IL6, *args], input="t\n1\ntocilizumab\n", capture_output=True, text=True, timeout=60, env=os.environ.copy()
+    )
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout + result.stderr
+    assert not [control for control in RAW_CONTROLS if control in shown], shown
+
+
+@pytest.mark.slow
+def test_database_text_reaches_no_terminal_raw_in_rich_stats(home: Path) -> None:
+    import pexpect
+
+    _import_hostile_progress(home)
+    env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "NO_COLOR": "1"}  # no colour: any ESC is data
+    child = pexpect.spawn(IL6, ["stats", *FIX], env=env, encoding="utf-8", timeout=60, dimensions=(40, 100))
+    child.expect(pexpect.EOF)
+    shown = child.before
+    assert "Mastery by section" in shown
+    assert not [control for control in RAW_CONTROLS if control in shown], repr(shown)
+
+
+def test_an_import_with_no_room_for_its_temporary_file_is_one_clear_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_faults import _sqlite_connect_patched
+
+    target, _ = _exported_text(home)
+    before = _review_count(home / "progress.db")
+
+    def stage_full(connection: sqlite3.Connection) -> None:  # SQLite fails growth as SQLITE_FULL, as on a full disk
+        if not connection.execute("PRAGMA database_list").fetchone()[2].endswith("progress.db"):
+            connection.execute("PRAGMA max_page_count = 1")
+
+    with _sqlite_connect_patched(monkeypatch, stage_full):
+        code, _, err = invoke("progress", "import", str(target))
+    assert_one_clear_error(code, err, "cannot stage the import", "database or disk is full", "nothing was imported")
+    assert _review_count(home / "progress.db") == before

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import sys
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from il6cli.safe_text import clean, find_controls, line_of
+from il6cli.safe_text import clean, escaped_json, find_controls, line_of
+from il6cli.ui.output import Mode, show
 
 HOSTILE = {
     "title-setting OSC ended by BEL": ("Intro\x1b]0;you have been hacked\x07duction", "Introduction"),
@@ -136,3 +141,43 @@ def test_clean_only_deletes(text: str) -> None:
     # Whole spans are removed and nothing is inserted or reordered: the output is a subsequence of the input.
     rest = iter(text)
     assert all(char in rest for char in clean(text))
+
+
+class _HostileView:
+    """A view as a future renderer might write one, quoting database text without cleaning it."""
+
+    text = "q-1\x1b]0;title\x07\x1b[2J\x9b31m"
+
+    def plain(self) -> str:
+        return f"Question {self.text}\n"
+
+    def rich(self) -> Any:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table("id")
+        table.add_row(Text(self.text))
+        table.add_row(self.text)
+        return table
+
+    def data(self) -> object:
+        return {"id": self.text}
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_the_one_output_path_cleans_what_any_view_shows(mode: Mode, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    show(_HostileView(), mode)
+    shown = out.getvalue()
+    assert "q-1" in shown
+    assert not {"\x1b", "\x07", "\x9b"} & set(shown), repr(shown)
+    if mode is Mode.JSON:
+        assert json.loads(shown) == {"id": _HostileView.text}  # data: escaped, not changed
+
+
+def test_escaped_json_is_the_same_data_with_nothing_raw() -> None:
+    value = {"answer": "a\x9bb\x7fc\x85 é \u2028"}
+    text = escaped_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(text) == value
+    assert "\x9b" not in text and "\x7f" not in text and "\x85" not in text and "é" in text

@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from il6cli.cli import app
@@ -347,8 +349,8 @@ def test_import_normalises_every_time_to_utc(tmp_path: Path) -> None:
         }
     )
     progress = parse_text(text, "hand.json")
-    assert [r.reviewed_at for r in progress.reviews] == [
-        "2026-02-01T08:00:00.000000+00:00",
+    assert progress.review_count == 3
+    assert [r.reviewed_at for r in progress.reviews] == [  # the copy in another offset is the same review: once
         "2026-02-01T08:00:00.000000+00:00",
         "2026-02-01T09:30:00.000000+00:00",
     ]
@@ -392,3 +394,73 @@ def test_a_review_keeps_the_study_day_it_was_given_on_in_another_time_zone(
     with Store.open(tmp_path / "old.db") as store:
         merge(store, parse_progress(old, "old.json"), 0.9, timezone.utc)
         assert [r.day for r in all_reviews(store)] == ["2026-02-01"]
+
+
+REVIEW_FIELDS = ["question_id", "section_id", "rating", "correct", "answer", "reviewed_at", "duration_ms", "cram"]
+ODD_VALUES: st.SearchStrategy[Any] = st.sampled_from(
+    [
+        None,
+        "",
+        " ",
+        "\t",
+        "x",
+        0,
+        -1,
+        1,
+        4,
+        5,
+        3.0,
+        True,
+        False,
+        2**63 - 1,
+        2**63,
+        [],
+        {},
+        "2026-02-01T08:00:00.000000+00:00",
+        "2026-02-01T08:00:00.000000+01:00",
+        "2026-02-01 08:00:00.000000+00:00",
+        "2026-13-01T08:00:00.000000+00:00",
+        "1999-12-31T23:59:59.000000+00:00",
+        "9999-12-31T23:59:59.000000+00:00",
+        "2026-02-01",
+        "2026-W05-1",
+        "20260201",
+        "2026-02-30",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*REVIEW_FIELDS, "state_before", "overruled", "day", "extra"]), ODD_VALUES, max_size=2
+    )
+)
+def test_the_fast_review_check_accepts_only_what_the_full_check_accepts(changes: dict[str, Any]) -> None:
+    """The reader's shortcut for the common case must never let through what the field-by-field check refuses,
+    and must give the same row when it accepts."""
+    from il6cli.errors import ProgressFileError
+    from il6cli.progress import sync
+
+    review = {
+        "question_id": "basics-01",
+        "section_id": "basics",
+        "rating": 3,
+        "correct": True,
+        "answer": "x",
+        "reviewed_at": "2026-02-01T08:00:00.000000+00:00",
+        "duration_ms": 900,
+        "cram": False,
+        "state_before": 2,
+        "overruled": False,
+        "day": "2026-02-01",
+    }
+    review.update(changes)
+    with sync.Progress() as progress:
+        reader = sync._Reader("f.json", T0, progress)
+        fast = sync._fast_review(review, reader.latest, set())
+        try:
+            full = sync._review(sync._Entry(reader, "reviews[0]", review))
+        except ProgressFileError:
+            full = None
+    assert fast is None or fast == full

@@ -161,10 +161,10 @@ def boundary() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-def load(content: Path | None, use_cache: bool = True) -> Course:
+def load(content: Path | None, use_cache: bool = True, on_file: Callable[[int], None] | None = None) -> Course:
     from ..course.load import load_course, resolve_content_dir
 
-    return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache)
+    return load_course(resolve_content_dir(str(content) if content else None), use_cache=use_cache, on_file=on_file)
 
 
 def load_index(content: Path | None) -> SearchIndex:

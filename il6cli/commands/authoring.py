@@ -41,16 +41,21 @@ def validate(
 ) -> None:
     """Check a content folder and report every problem as FILE:LINE: field: message."""
     with boundary():
-        course = load(directory or content, use_cache=False)  # an author wants the files checked, always
+        from ..course.load import course_files, resolve_content_dir
+        from ..ui.progress_bar import bars
+
+        folder = resolve_content_dir(str(directory or content) if directory or content else None)
+        with bars() as shown:  # a large course takes seconds
+            checking = shown.task(f"Checking {folder.name}", total=len(course_files(folder)))
+            course = load(folder, use_cache=False, on_file=checking)  # an author wants the files checked, always
         facts = sum(len(s.facts) for s in course.sections)
         sys.stdout.write(
             f"OK: {len(course.sections)} sections, {len(course.topics)} topics, "
             f"{len(course.questions)} questions, {facts} facts\n"
         )
-        from ..course.load import resolve_content_dir, section_files
+        from ..course.load import section_files
         from ..course.parse import answer_warnings
 
-        folder = resolve_content_dir(str(directory or content) if directory or content else None)
         warnings = answer_warnings(course, section_files(folder))
         for warning in warnings:
             sys.stderr.write(f"{warning}\n")

@@ -27,13 +27,15 @@ def progress_export(output: TextOutputOption) -> None:
         from ..files import open_text_output
         from ..progress.backups import protected_paths
         from ..progress.sync import write_export
+        from ..ui.progress_bar import bars
 
-        with open_store() as store:
+        with open_store() as store, bars(beside_results=str(output) == "-") as shown:  # a long history takes seconds
+            writing = shown.task("Writing the review log", total=store.review_total())
             if str(output) == "-":
-                write_export(store, now(), sys.stdout)
+                write_export(store, now(), sys.stdout, writing)
                 return
             with open_text_output(output, protected=protected_paths(store.path)) as handle:
-                reviews, cards, read = write_export(store, now(), handle)
+                reviews, cards, read = write_export(store, now(), handle, writing)
         sys.stderr.write(
             f"Wrote {output}: {reviews} reviews, {cards} cards, "
             f"{read} section{'s' if read != 1 else ''} read.\n"
@@ -53,17 +55,27 @@ def progress_import(
     """Merge progress exported on another machine into yours (a backup of your database is written first)."""
     with boundary():
         from ..progress import sync
+        from ..ui.progress_bar import bars
 
         moment = now()
-        incoming = (
-            sync.parse_text(sys.stdin.read(), "stdin", moment) if str(file) == "-" else sync.read_file(file, moment)
-        )
-        with open_store() as store:
-            backup = store.backup(moment)
-            merged = sync.merge(
-                store, incoming, kept_retention(store), study_zone(store, local_tz()), kept_parameters(store)
-            )
+        with bars() as shown:  # a long file takes seconds
+            reading = shown.task(f"Reading {'stdin' if str(file) == '-' else file.name}", total=_size(file))
+            with sync.read_file(file, moment, reading) as incoming, open_store() as store:
+                shown.task("Backing up your database")
+                backup = store.backup(moment)
+                shown.task("Merging")
+                merged = sync.merge(
+                    store, incoming, kept_retention(store), study_zone(store, local_tz()), kept_parameters(store)
+                )
         sys.stderr.write(_merged_message(merged) + f"\nBackup of your database before the import: {backup}\n")
+
+
+def _size(file: Path) -> int | None:
+    """The file's size in bytes, when it has one (not stdin, not a pipe)."""
+    try:
+        return file.stat().st_size if str(file) != "-" and file.is_file() else None
+    except OSError:
+        return None
 
 
 def _merged_message(merged: Merged) -> str:

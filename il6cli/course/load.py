@@ -57,12 +57,13 @@ def course_files(directory: Path) -> list[Path]:
     return [manifest, *sections] if manifest.exists() else sections  # not a file: reported when read
 
 
-def load_course(directory: Path, use_cache: bool = True) -> Course:
-    """The course in `directory`, from the cache when the files are unchanged, else parsed and validated."""
+def load_course(directory: Path, use_cache: bool = True, on_file: Callable[[int], None] | None = None) -> Course:
+    """The course in `directory`, from the cache when the files are unchanged, else parsed and validated
+    (`on_file(n)`: n of its files done)."""
     if not use_cache:
         from .parse import parse_course
 
-        return parse_course(_read_all(course_files(directory)))
+        return parse_course(_read_all(course_files(directory)), on_file=on_file)
     return _cached(directory)[0]
 
 
@@ -157,6 +158,12 @@ def _read_all(paths: list[Path]) -> dict[Path, bytes]:
                 files[path] = handle.read(MAX_SECTION_BYTES + 1)
         except OSError as error:
             problems.append(Problem(str(path), 1, "file", f"cannot be read: {error.strerror}"))
-    if problems:
+    if problems:  # the files that could be read are checked too: every problem at once
+        from .parse import parse_course
+
+        try:
+            parse_course(files, complete=False)
+        except ContentError as error:
+            problems += error.problems
         raise ContentError(problems)
     return files

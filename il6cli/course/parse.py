@@ -7,7 +7,7 @@ do we parse the file a second time into YAML nodes, to turn each problem's field
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,28 +30,34 @@ from .format import (
 from .model import Course, Fact, Manifest, Question, QuestionType, Reference, Section, Topic
 
 
-def parse_course(files: dict[Path, bytes]) -> Course:
-    """Parse and validate every section file; raise `ContentError` with every problem found."""
+def parse_course(
+    files: dict[Path, bytes], complete: bool = True, on_file: Callable[[int], None] | None = None
+) -> Course:
+    """Parse and validate every section file; raise `ContentError` with every problem found. `complete`: these
+    are all the course's files (False: some could not be read, so no topic is unknown for certain).
+    `on_file(n)`: n files done."""
     problems: list[Problem] = []
     parsed: list[tuple[Path, str, dict[str, Any]]] = []
     manifest = Manifest()
-    for path, raw in files.items():
+    for done, (path, raw) in enumerate(files.items()):
+        if on_file is not None:
+            on_file(done)
         if path.name == MANIFEST_FILE:
             manifest, manifest_problems = _parse_manifest(path, raw)
             problems += manifest_problems
             continue
         text, document, file_problems = _parse(path, raw)
         problems += file_problems
+        complete = complete and document is not None  # and from here on: every file could be checked
         if document is not None:
-            located = _check_section(path, document)
+            located, well_typed = _check_section(path, document)
             problems += _locate(path, text, located)
-            if not located:
+            if well_typed:  # a file with other problems still takes part in the checks across files
                 parsed.append((path, text, document))
+            complete = complete and well_typed
+    problems += _check_course(parsed, complete)
     if problems:
         raise ContentError(problems)
-    course_problems = _check_course(parsed)
-    if course_problems:
-        raise ContentError(course_problems)
     return _build(parsed)._replace(manifest=manifest)
 
 
@@ -320,10 +326,11 @@ def _is_filled(value: Any) -> bool:
     return isinstance(value, bool) or (value is not None and str(value).strip() != "")
 
 
-def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
+def _check_section(path: Path, data: dict[str, Any]) -> tuple[list[tuple[Path_, str]], bool]:
+    """The file's problems, and whether its fields have the right types (what the checks across files need)."""
     found = _check_fields(data, SECTION_FIELDS, ())
     if found:
-        return found  # the semantic checks below assume well-typed data
+        return found, False  # the semantic checks below assume well-typed data
     prefix = SECTION_FILE.match(path.name)
     if prefix and int(prefix.group(1)) != data["number"]:
         found.append((("number",), f"is {data['number']} but the file name starts with {prefix.group(1)}"))
@@ -342,7 +349,7 @@ def _check_section(path: Path, data: dict[str, Any]) -> list[tuple[Path_, str]]:
         found += questions.check(question, ("questions", index))
     found += _duplicates(((("topics", i, "id"), t["id"]) for i, t in enumerate(data["topics"])), "topic id")
     found += _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])), "question id")
-    return found
+    return found, True
 
 
 def _duplicates(entries: Iterable[tuple[Path_, str]], what: str) -> list[tuple[Path_, str]]:
@@ -358,8 +365,10 @@ def _duplicates(entries: Iterable[tuple[Path_, str]], what: str) -> list[tuple[P
 # --- checks across files ---------------------------------------------------------------------------------
 
 
-def _check_course(parsed: list[tuple[Path, str, dict[str, Any]]]) -> list[Problem]:
-    """Duplicate ids across files and references to topics that no file defines."""
+def _check_course(parsed: list[tuple[Path, str, dict[str, Any]]], complete: bool = True) -> list[Problem]:
+    """Duplicate ids across files and references to topics that no file defines. Not `complete` (some file could
+    not be read or has fields of the wrong type): the duplicates among the others, but no unknown topics, since
+    the file that cannot be read may define them."""
     located: dict[Path, list[tuple[Path_, str]]] = {}
     first_seen: dict[tuple[str, str], Path] = {}
     topic_ids = {topic["id"] for _, _, data in parsed for topic in data["topics"]}
@@ -375,12 +384,12 @@ def _check_course(parsed: list[tuple[Path, str, dict[str, Any]]]) -> list[Proble
         for index, topic in enumerate(data["topics"]):
             claim(path, "topic id", topic["id"], ("topics", index, "id"))
             for rel_index, related in enumerate(topic.get("related") or []):
-                if related not in topic_ids:
+                if complete and related not in topic_ids:
                     at: Path_ = ("topics", index, "related", rel_index)
                     located.setdefault(path, []).append((at, f"unknown topic {related!r}"))
         for index, question in enumerate(data["questions"]):
             claim(path, "question id", question["id"], ("questions", index, "id"))
-            if question["topic"] not in topic_ids:
+            if complete and question["topic"] not in topic_ids:
                 at = ("questions", index, "topic")
                 located.setdefault(path, []).append((at, f"unknown topic {question['topic']!r}"))
     texts = {path: text for path, text, _ in parsed}

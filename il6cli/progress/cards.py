@@ -86,6 +86,11 @@ class CardQueries(Database):
         with self.atomic():
             self.db.executemany(REVIEW_INSERT, [review_values(review) for review in reviews])
 
+    def add_review_values(self, rows: Sequence[tuple[object, ...]]) -> None:
+        """Append reviews given as `REVIEW_INSERT` values (an import's batches, inserted as they were read)."""
+        with self.atomic():
+            self.db.executemany(REVIEW_INSERT, rows)
+
     def undo_review(
         self, review_id: int, card_before: CardRow | None, card_after: CardRow | None = None, *, checked: bool = False
     ) -> bool:
@@ -155,6 +160,11 @@ class CardQueries(Database):
                 (question_id,),
             ).fetchall()
         return [(at, int(rating), bool(cram)) for at, rating, cram in rows]
+
+    def review_total(self) -> int:
+        """How many reviews the log holds (from the per-day totals the triggers keep: no scan of the log)."""
+        with translated(self.path):
+            return int(self.db.execute("SELECT coalesce(sum(reviews), 0) FROM review_days").fetchone()[0])
 
     def review_days_of(self, question_id: str) -> list[tuple[str, int, bool, str]]:
         """(reviewed at, rating, cram, study day) of one question's reviews, oldest first (an indexed lookup)."""

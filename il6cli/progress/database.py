@@ -46,14 +46,22 @@ class Database:
             raise StoreError(
                 f"the progress database {path} is a folder", hint="move the folder away, or set IL6_HOME elsewhere"
             )
+        _check_before_opening(path)
         with translated(path):
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         store = cls(path, connection)
-        store._check_and_migrate()
+        try:
+            store._check_and_migrate()
+        except StoreError:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
-        self.db.close()
+        if self.path in _DAMAGED:
+            _close_without_checkpoint(self.db, self.path)
+        else:
+            self.db.close()
 
     def __enter__(self: Opened) -> Opened:
         return self
@@ -163,6 +171,67 @@ class Database:
                 raise
 
 
+_MAGIC = b"SQLite format 3\x00"
+_DAMAGED: set[Path] = set()  # databases SQLite found damaged in this process: closed without a checkpoint
+
+
+def _close_without_checkpoint(connection: sqlite3.Connection, path: Path) -> None:
+    """Close without writing a left-over `-wal` into a damaged file. SQLite's last connection to close copies the
+    `-wal` into the file and deletes it (Python's sqlite3 cannot switch that off before 3.12); a connection that
+    is not the last skips it, and a read-only one cannot do it. So a read-only connection holds a read lock while
+    this one closes, then closes itself. The `-shm` (an index SQLite rebuilds) may still change."""
+    try:
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        connection.close()
+        return
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # no read lock: nothing better to do than a plain close
+    connection.close()
+    reader.close()
+
+
+def _check_before_opening(path: Path) -> None:
+    """Refuse a file that is not ours from its first 100 bytes, before SQLite opens it.
+
+    Opening is not reading: SQLite replays a hot `-wal` into the file and deletes the `-wal` and `-shm` when the
+    last connection closes (and rolls back a hot `-journal`). A foreign or damaged file must stay exactly as it
+    is, its journals included, so what can be told from the header is checked here. An application_id of 0 is
+    a new file, or another program's: SQLite looks for tables then, unless a `-wal` holds changes (an il6
+    database is ours in its header before it is ever in WAL mode, so that is not one of ours)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return  # a new database
+    except OSError:
+        return  # let SQLite say what is wrong, in the words `translated` gives it
+    if not header:
+        return  # an empty file: SQLite makes it a database
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        raise StoreError(f"progress database {path}: file is not a database", hint=_restore_hint(path))
+    application_id = int.from_bytes(header[68:72], "big")
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    wal = path.with_name(path.name + "-wal")
+    hot_wal = wal.exists() and wal.stat().st_size > 0
+    if application_id not in (APPLICATION_ID, 0) or (application_id == 0 and hot_wal):
+        raise StoreError(
+            f"{path} is not an il6 progress database; it was left untouched (its -wal and -shm files too)"
+            if hot_wal
+            else f"{path} is not an il6 progress database; it was left untouched",
+            hint="move it away, or set IL6_HOME to another folder",
+        )
+    if application_id == APPLICATION_ID and version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer il6 (schema {version}, this il6 knows {SCHEMA_VERSION}); "
+            "it was left untouched",
+            hint="upgrade il6: pip install -U il6",
+        )
+
+
 @contextmanager
 def translated(path: Path) -> Iterator[None]:
     """Turn sqlite3's errors into one clear `StoreError` naming the file and what the user can do."""
@@ -177,6 +246,7 @@ def translated(path: Path) -> Iterator[None]:
         elif "disk is full" in text or "disk I/O" in text:
             hint = "free some disk space and try again; answers already saved are safe"
         elif "not a database" in text or "malformed" in text:
+            _DAMAGED.add(path)
             hint = _restore_hint(path)
         elif "unable to open" in text:
             hint = "check that the folder exists and is writable, or set IL6_HOME elsewhere"

@@ -17,17 +17,25 @@ that this il6 cannot read, raises `ProgressFileError` and leaves the database as
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import math
-from collections import defaultdict
+import sqlite3
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
 
 from .. import __version__
-from ..errors import ProgressFileError
+from ..errors import ProgressFileError, StoreError
+from ..safe_text import escaped_json
+from . import json_stream
+from .database import translated
 from .days import iso, study_day_of
 from .rebuild import replayed_card
 from .store import CardRow, ReviewRow, Store
@@ -36,16 +44,8 @@ FORMAT = "il6-progress"
 VERSION = 3  # 2: each review carries its study day ("day"); 3: and how it was asked ("form", "hint_used",
 # "pretest", "confidence"). Files of an earlier version (without those fields) are still read.
 FORMS = ("multiple_choice", "true_false", "typed", "cloze", "recall")  # the question kinds an answer is asked as
+PROGRESS_STEP = 10_000  # reviews between two reports to a progress bar
 HINT = "make one with `il6 progress export -o FILE.json` on the other machine"
-
-ReviewKey = tuple[str, str, int, bool]
-
-
-@dataclass(frozen=True)
-class Progress:
-    reviews: list[ReviewRow]
-    cards: list[CardRow]
-    reading: list[tuple[str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,13 @@ class Merged:
 # --- export ----------------------------------------------------------------------------------------------
 
 
-def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, int]:
+def write_export(
+    store: Store, now: datetime, out: TextIO, on_written: Callable[[int], None] | None = None
+) -> tuple[int, int, int]:
     """Write the progress file to `out`, streaming the review log (it can be long), one entry per line.
-    Returns how many reviews, cards and sections read it holds."""
+    Returns how many reviews, cards and sections read it holds. `on_written(n)`: n reviews written so far."""
     header = {"format": FORMAT, "version": VERSION, "il6": __version__, "exported_at": iso(now)}
-    out.write(json.dumps(header, ensure_ascii=False)[:-1])  # the object stays open: its three lists follow
+    out.write(escaped_json(json.dumps(header, ensure_ascii=False))[:-1])  # the object stays open: its lists follow
     lists: list[tuple[str, Iterable[dict[str, Any]]]] = [
         (
             "reviews",
@@ -119,8 +121,10 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
         out.write(f', "{key}": [')
         count = 0
         for entry in entries:
-            out.write(("\n" if count == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
+            out.write(("\n" if count == 0 else ",\n") + escaped_json(json.dumps(entry, ensure_ascii=False)))
             count += 1
+            if on_written is not None and key == "reviews" and count % PROGRESS_STEP == 0:
+                on_written(count)
         out.write("\n]" if count else "]")
         counts.append(count)
     out.write("}\n")
@@ -128,78 +132,294 @@ def write_export(store: Store, now: datetime, out: TextIO) -> tuple[int, int, in
 
 
 # --- reading and checking a file -------------------------------------------------------------------------
+#
+# The file is read entry by entry (json_stream) and each entry checked as it comes; the reviews, which can
+# number millions, go into a private temporary SQLite database (deleted when closed), the cards and sections
+# read (one per question or section) stay in memory. So a long file costs the memory of one batch of entries,
+# and nothing touches the progress database until the whole file has been read and found sound.
+
+LISTS = ("reviews", "cards", "sections_read")
+BATCH = 5000  # staged reviews written at a time
+SQLITE_MAX_INT = 2**63 - 1  # the largest INTEGER SQLite stores
+MERGE_CACHE_KIB = 32 * 1024  # SQLite's page cache while merging: 1M new reviews take half the time of its 2 MB
+_STAGE_COLUMNS = (
+    "question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram, card_before, state_before,"
+    " day, overruled, form, hint_used, pretest, confidence"
+)  # REVIEW_INSERT's order, so a staged row is inserted as it is read
 
 
-def read_file(path: Path, now: datetime | None = None) -> Progress:
+class Progress:
+    """A checked progress file: its reviews staged in a temporary SQLite file (deleted on close), its cards and
+    reading in memory. Close it when done (it is a context manager)."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="il6-import-")
+        self.stage_path = Path(self.folder.name) / "reviews.db"
+        self.stage = sqlite3.connect(self.stage_path, isolation_level=None)
+        self.stage.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover after a crash
+        self.stage.execute("PRAGMA synchronous = OFF")
+        self.stage.execute(f"CREATE TABLE reviews ({_STAGE_COLUMNS})")
+        self.review_count = 0  # entries in the file, repeats included
+        self.staged_count = 0  # the reviews staged: each once, after `dedupe`
+        self.in_time_order = True  # the reviews came in time order (as an export writes them)
+        self.deduped = True  # each review staged once (in time order, repeats are dropped as they are read)
+        self.cards: list[CardRow] = []
+        self.reading: list[tuple[str, str, str]] = []
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.stage.close()
+        self.folder.cleanup()
+
+    def dedupe(self) -> None:
+        """Keep only the first of each review (question, time, rating, cram) the file gives more than once (a file
+        in time order was de-duplicated as it was read)."""
+        if not self.deduped:
+            self.stage.execute(
+                """DELETE FROM reviews WHERE rowid NOT IN
+                       (SELECT min(rowid) FROM reviews GROUP BY question_id, reviewed_at, rating, cram)"""
+            )
+            self.staged_count = self.stage.execute("SELECT count(*) FROM reviews").fetchone()[0]
+            self.deduped = True
+
+    @property
+    def reviews(self) -> list[ReviewRow]:
+        """The reviews staged, in file order (for a small file: tests, tools)."""
+        rows = self.stage.execute(f"SELECT {_STAGE_COLUMNS} FROM reviews ORDER BY rowid")
+        return [
+            ReviewRow(
+                q,
+                s,
+                r,
+                None if c is None else bool(c),
+                a,
+                at,
+                ms,
+                bool(cram),
+                None,
+                sb,
+                day,
+                bool(over),
+                form,
+                bool(hint),
+                bool(pre),
+                None if sure is None else bool(sure),
+            )
+            for q, s, r, c, a, at, ms, cram, _, sb, day, over, form, hint, pre, sure in rows
+        ]
+
+
+def read_file(path: Path, now: datetime | None = None, on_read: Callable[[int], None] | None = None) -> Progress:
+    """Read and check the progress file at `path` ("-": stdin). `on_read(bytes so far)` follows the reading."""
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, "stdin", now, on_read)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ProgressFileError(f"{path} is not an il6 progress file (it is not UTF-8 text)", hint=HINT) from None
+        handle = path.open("rb")
     except OSError as error:
         raise ProgressFileError(f"cannot read {path}: {error.strerror}", hint=HINT) from None
-    return parse_text(text, str(path), now)
+    with handle:
+        return read_stream(handle, str(path), now, on_read)
 
 
 def parse_text(text: str, source: str, now: datetime | None = None) -> Progress:
+    return read_stream(io.BytesIO(text.encode("utf-8", "surrogatepass")), source, now)
+
+
+def parse_progress(data: object, source: str, now: datetime | None = None) -> Progress:
+    """Check an already decoded progress file (see `read_stream`)."""
+    return parse_text(json.dumps(data), source, now)
+
+
+def read_stream(
+    source: BinaryIO, name: str, now: datetime | None = None, on_read: Callable[[int], None] | None = None
+) -> Progress:
+    """Check every entry of a progress file; raise `ProgressFileError` naming the first problem. Times must lie
+    between `EARLIEST` and `FUTURE_YEARS` after `now` (when given)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ProgressFileError(
-            f"{source} is not JSON (line {error.lineno}, column {error.colno}: {error.msg})", hint=HINT
-        ) from None
-    return parse_progress(data, source, now)
+        progress = Progress()
+    except (OSError, sqlite3.Error) as error:
+        raise _no_room(error) from None
+    try:
+        _Reader(name, now, progress).read(source, on_read)
+    except BaseException as error:
+        progress.close()
+        if isinstance(error, OSError):  # the file could not be read to its end (a disk error, a pipe broken)
+            raise ProgressFileError(f"cannot read {name}: {error.strerror or error}", hint=HINT) from None
+        if isinstance(error, sqlite3.Error):
+            raise _no_room(error) from None
+        raise
+    return progress
+
+
+def _no_room(error: Exception) -> StoreError:
+    where = tempfile.gettempdir()
+    return StoreError(
+        f"cannot stage the import in {where}: {getattr(error, 'strerror', None) or error}; nothing was imported",
+        hint="the file's reviews are checked in a temporary file first: free some space there, or set TMPDIR",
+    )
 
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # before il6 and FSRS: a clock or a file that is wrong
 FUTURE_YEARS = 10  # a due date may lie years ahead; a review or a card's last review, no more than a wrong clock
 
 
-def parse_progress(data: object, source: str, now: datetime | None = None) -> Progress:
-    """Check every entry of a decoded progress file; raise `ProgressFileError` naming the first problem.
-    Times must lie between `EARLIEST` and `FUTURE_YEARS` after `now` (when given)."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ProgressFileError(f'{source} is not an il6 progress file (it has no "format": "{FORMAT}")', hint=HINT)
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ProgressFileError(f"{source}: version: must be a positive integer", hint=HINT)
-    if version > VERSION:
-        raise ProgressFileError(
-            f"{source} was written by a newer il6 (progress format {version}, this il6 reads "
-            f"{VERSION}); nothing was imported",
-            hint="upgrade il6: pip install -U il6",
-        )
-    checker = _Checker(source, now)
-    reviews = checker.entries(data, "reviews", _review)
-    cards = checker.entries(data, "cards", _card)
-    reading = checker.entries(data, "sections_read", _reading)
-    return Progress(reviews, cards, reading)
-
-
-class _Checker:
-    def __init__(self, source: str, now: datetime | None) -> None:
+class _Reader:
+    def __init__(self, source: str, now: datetime | None, progress: Progress) -> None:
         self.source = source
         self.latest = (now or datetime(9000, 1, 1, tzinfo=timezone.utc)) + timedelta(days=366 * FUTURE_YEARS)
+        self.progress = progress
+        self.header: dict[str, Any] = {}
+        self.header_checked = False
+        self.early: list[tuple[str, int, Any]] = []  # entries that came before the header (a re-ordered file)
+        self.batch: list[tuple[Any, ...]] = []
+        self.batch_start = 0  # the file's index of the batch's first review, and those left out since
+        self.batch_skips: list[int] = []
+        self.last_time = ""  # the latest review time read, and the reviews staged at it
+        self.at_last_time: list[tuple[Any, ...]] = []
+        self.days: set[str] = set()  # study days found valid
 
-    def entries(self, data: dict[str, Any], key: str, build: Callable[[_Entry], Any]) -> list[Any]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.fail(key, "must be a list")
-        out = []
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            if not isinstance(item, dict):
-                self.fail(where, "must be an object")
-            out.append(build(_Entry(self, where, item)))
-        return out
+    def read(self, source: BinaryIO, on_read: Callable[[int], None] | None) -> None:
+        try:
+            for key, index, value in json_stream.members(source, frozenset(LISTS), on_read):
+                if key == json_stream.NOT_AN_OBJECT:
+                    self.not_ours()
+                if key == "reviews" and index is not None and self.header_checked:  # the long list: its own path
+                    self.review(index, value)
+                elif index is None:
+                    self.member(key, value)
+                elif not self.header_checked and not self.check_header(final=False):
+                    self.early.append((key, index, value))  # kept until the header is known (a rare layout)
+                else:
+                    self.entry(key, index, value)
+        except json_stream.JsonStreamError as error:
+            if error.not_text:
+                raise ProgressFileError(f"{self.source} is not an il6 progress file ({error})", hint=HINT) from None
+            if error.where is not None:
+                self.fail(error.where, f"cannot be read ({error})")
+            raise ProgressFileError(f"{self.source} is not JSON ({error})", hint=HINT) from None
+        self.check_header(final=True)
+        for key, index, value in self.early:
+            self.entry(key, index, value)
+        self.early = []
+        self.flush()
+        for key in LISTS:
+            if key in self.header and not isinstance(self.header[key], list):
+                self.fail(key, "must be a list")
+            for index, value in enumerate(self.header.get(key) or []):  # a list that was not streamed
+                self.entry(key, index, value)
+        self.flush()
+
+    def member(self, key: str, value: Any) -> None:
+        if key in self.header:
+            self.fail(key, "appears twice")
+        self.header[key] = value
+
+    def check_header(self, final: bool) -> bool:
+        """Whether the header (format and version) is known and right; raises if it is wrong, or at the end."""
+        if not final and ("format" not in self.header or "version" not in self.header):
+            return False
+        if self.header_checked:
+            return True
+        if self.header.get("format") != FORMAT:
+            self.not_ours()
+        version = self.header.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ProgressFileError(f"{self.source}: version: must be a positive integer", hint=HINT)
+        if version > VERSION:
+            raise ProgressFileError(
+                f"{self.source} was written by a newer il6 (progress format {version}, this il6 reads "
+                f"{VERSION}); nothing was imported",
+                hint="upgrade il6: pip install -U il6",
+            )
+        self.header_checked = True
+        return True
+
+    def not_ours(self) -> NoReturn:
+        raise ProgressFileError(
+            f'{self.source} is not an il6 progress file (it has no "format": "{FORMAT}")', hint=HINT
+        )
+
+    def entry(self, key: str, index: int, value: Any) -> None:
+        if not isinstance(value, dict):
+            self.fail(f"{key}[{index}]", "must be an object")
+        if key == "reviews":
+            self.review(index, value)
+        elif key == "cards":
+            self.progress.cards.append(_card(_Entry(self, f"cards[{index}]", value)))
+        else:
+            self.progress.reading.append(_reading(_Entry(self, f"sections_read[{index}]", value)))
+
+    def review(self, index: int, value: Any) -> None:
+        """Check one review and stage it (in batches), unless the file gave it before."""
+        row = _fast_review(value, self.latest, self.days) if type(value) is dict else None
+        if row is None:  # anything but the common case: checked field by field, the problem named
+            if not isinstance(value, dict):
+                self.fail(f"reviews[{index}]", "must be an object")
+            row = _review(_Entry(self, f"reviews[{index}]", value))
+        if not self.batch:
+            self.batch_start, self.batch_skips = index, []
+        self.progress.review_count += 1
+        if self.repeated(row):
+            self.batch_skips.append(index)
+            return
+        self.batch.append(row)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def repeated(self, row: tuple[Any, ...]) -> bool:
+        """Whether the file gave this review (question, time, rating, cram) before. An export lists its reviews in
+        time order, so only those at the same time need remembering; a file out of order is de-duplicated in SQL
+        before the merge (`Progress.dedupe`)."""
+        at = row[5]
+        if at != self.last_time:  # the usual case: a new moment, nothing to compare with
+            if at < self.last_time:
+                self.progress.in_time_order = self.progress.deduped = False
+            self.last_time, self.at_last_time = at, [row]
+            return False
+        key = (row[0], row[2], row[7])
+        if any(key == (seen[0], seen[2], seen[7]) for seen in self.at_last_time):
+            return True
+        self.at_last_time.append(row)
+        return False
+
+    def flush(self) -> None:
+        marks = ", ".join("?" * len(_STAGE_COLUMNS.split(", ")))
+        stage = self.progress.stage
+        try:
+            with stage:  # one transaction: without it every row would be one, written to the file on its own
+                stage.execute("BEGIN")
+                stage.executemany(f"INSERT INTO reviews VALUES ({marks})", self.batch)
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON but not text SQLite can hold
+            indices = (i for i in itertools.count(self.batch_start) if i not in self.batch_skips)
+            for index, row in zip(indices, self.batch, strict=False):  # indices: endless
+                for name, value in zip(_STAGE_COLUMNS.split(", "), row, strict=True):
+                    if isinstance(value, str) and not _encodable(value):
+                        self.fail(f"reviews[{index}].{name}", "is not valid Unicode text")
+            raise
+        self.progress.staged_count += len(self.batch)
+        self.batch = []
 
     def fail(self, where: str, message: str) -> NoReturn:
         raise ProgressFileError(f"{self.source}: {where}: {message}; nothing was imported", hint=HINT)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Entry:
     """One object of the file, read field by field, each checked for its type."""
 
-    def __init__(self, checker: _Checker, where: str, data: dict[str, Any]) -> None:
+    def __init__(self, checker: _Reader, where: str, data: dict[str, Any]) -> None:
         self.checker, self.where, self.data = checker, where, data
 
     def _get(self, key: str, optional: bool) -> Any:
@@ -213,12 +433,14 @@ class _Entry:
         value = self._get(key, optional)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             self.checker.fail(f"{self.where}.{key}", "must be a non-empty string")
+        if value is not None and not _encodable(value):
+            self.checker.fail(f"{self.where}.{key}", "is not valid Unicode text")
         return value
 
-    def integer(self, key: str, low: int, high: int | None = None, optional: bool = False) -> Any:
+    def integer(self, key: str, low: int, high: int = SQLITE_MAX_INT, optional: bool = False) -> Any:
         value = self._get(key, optional)
-        if value is not None and (not _is_int(value) or value < low or (high is not None and value > high)):
-            span = f"{low}-{high}" if high is not None else f"{low} or more"
+        if value is not None and (not _is_int(value) or value < low or value > high):
+            span = f"{low}-{high}" if high != SQLITE_MAX_INT else f"{low} or more (at most {high})"
             self.checker.fail(f"{self.where}.{key}", f"must be an integer {span}")
         return value
 
@@ -280,28 +502,139 @@ class _Entry:
         return stored
 
 
-def _review(entry: _Entry) -> ReviewRow:
+def _review(entry: _Entry) -> tuple[Any, ...]:
+    """A review entry as REVIEW_INSERT values (the card before it is not carried between machines)."""
     answer = entry.data.get("answer")
     if answer is not None and not isinstance(answer, str):
         entry.checker.fail(f"{entry.where}.answer", "must be a string")
-    return ReviewRow(
-        question_id=entry.text("question_id"),
-        section_id=entry.text("section_id"),
-        rating=entry.integer("rating", 1, 4),
-        correct=entry.flag("correct", optional=True),
-        answer=answer,
-        reviewed_at=entry.time("reviewed_at") or "",
-        duration_ms=entry.integer("duration_ms", 0, optional=True),
+    if answer is not None and not _encodable(answer):
+        entry.checker.fail(f"{entry.where}.answer", "is not valid Unicode text")
+    correct = entry.flag("correct", optional=True)
+    confidence = entry.flag("confidence", optional=True)
+    return (
+        entry.text("question_id"),
+        entry.text("section_id"),
+        entry.integer("rating", 1, 4),
+        None if correct is None else int(correct),
+        answer,
+        entry.time("reviewed_at") or "",
+        entry.integer("duration_ms", 0, optional=True),
         # a pre-test answer never sets a schedule, whatever the file says of cram (see migration 6)
-        cram=bool(entry.flag("cram", optional=True)) or bool(entry.flag("pretest", optional=True)),
-        card_before=None,
-        state_before=entry.integer("state_before", 0, 3, optional=True),
-        overruled=bool(entry.flag("overruled", optional=True)),
-        day=entry.day("day"),
-        form=entry.one_of("form", FORMS),
-        hint_used=bool(entry.flag("hint_used", optional=True)),
-        pretest=bool(entry.flag("pretest", optional=True)),
-        confidence=entry.flag("confidence", optional=True),
+        int(bool(entry.flag("cram", optional=True)) or bool(entry.flag("pretest", optional=True))),
+        None,
+        entry.integer("state_before", 0, 3, optional=True),
+        entry.day("day"),
+        int(bool(entry.flag("overruled", optional=True))),
+        entry.one_of("form", FORMS),
+        int(bool(entry.flag("hint_used", optional=True))),
+        int(bool(entry.flag("pretest", optional=True))),
+        None if confidence is None else int(confidence),
+    )
+
+
+_STORED_TIME = len("2026-01-01T00:00:00.000000+00:00")
+
+
+_EXPORTED = itemgetter(  # the fields of a review, as `write_export` writes each of them
+    "question_id",
+    "section_id",
+    "rating",
+    "correct",
+    "answer",
+    "reviewed_at",
+    "duration_ms",
+    "cram",
+    "state_before",
+    "overruled",
+    "day",
+    "form",
+    "hint_used",
+    "pretest",
+    "confidence",
+)
+_FIELDS_EXPORTED = 15
+
+
+def _fast_review(data: dict[str, Any], latest: datetime, days: set[str]) -> tuple[Any, ...] | None:
+    """The common case of `_review` (what `write_export` writes: every field, in the store's forms), checked with
+    fewer steps; None for anything else, which `_review` then checks field by field and reports. Accepts nothing
+    `_review` would refuse. `days`: the study days already found valid (a long log has few distinct ones)."""
+    if len(data) != _FIELDS_EXPORTED:
+        return None
+    try:
+        (
+            question_id,
+            section_id,
+            rating,
+            correct,
+            answer,
+            at,
+            duration,
+            cram,
+            state,
+            overruled,
+            day,
+            form,
+            hint_used,
+            pretest,
+            confidence,
+        ) = _EXPORTED(data)
+    except KeyError:
+        return None
+    if not (
+        type(question_id) is str
+        and type(section_id) is str
+        and question_id
+        and section_id
+        and not question_id.isspace()
+        and not section_id.isspace()
+        and type(rating) is int
+        and 1 <= rating <= 4
+        and (correct is None or type(correct) is bool)
+        and (answer is None or type(answer) is str)
+        and (duration is None or (type(duration) is int and 0 <= duration <= SQLITE_MAX_INT))
+        and (cram is None or type(cram) is bool)
+        and (state is None or (type(state) is int and 0 <= state <= 3))
+        and (overruled is None or type(overruled) is bool)
+        and (form is None or form in FORMS)
+        and (hint_used is None or type(hint_used) is bool)
+        and (pretest is None or type(pretest) is bool)
+        and (not pretest or cram)  # a pre-test answer is logged as cram: anything else is checked the long way
+        and (confidence is None or type(confidence) is bool)
+        and type(at) is str
+        and len(at) == _STORED_TIME
+        and at[10] == "T"
+        and at[19] == "."
+        and at.endswith("+00:00")
+        and (day is None or (type(day) is str and (day in days or (len(day) == 10 and day[4] == day[7] == "-"))))
+    ):
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+        if day is not None and day not in days:
+            date.fromisoformat(day)  # YYYY-MM-DD (checked above) that names a real day: already its stored form
+            days.add(day)
+    except ValueError:
+        return None
+    if not EARLIEST <= moment <= latest:
+        return None
+    return (
+        question_id,
+        section_id,
+        rating,
+        None if correct is None else int(correct),
+        answer,
+        at,
+        duration,
+        int(bool(cram)),
+        None,
+        state,
+        day,
+        int(bool(overruled)),
+        form,
+        int(bool(hint_used)),
+        int(bool(pretest)),
+        None if confidence is None else int(confidence),
     )
 
 
@@ -350,58 +683,90 @@ def merge(
 ) -> Merged:
     """Merge `incoming` into the store in one write transaction (the rules are in the module's docstring).
 
-    The local log is read one question at a time (an indexed lookup), so a long history is never loaded whole.
-    """
-    theirs_by_question: dict[str, list[ReviewRow]] = defaultdict(list)
-    in_file: set[ReviewKey] = set()
-    for review in sorted(incoming.reviews, key=lambda r: r.reviewed_at):
-        if review_key(review) not in in_file:  # a file may repeat itself; count each review once
-            in_file.add(review_key(review))
-            theirs_by_question[review.question_id].append(review)
+    The staged reviews are compared with the log and copied into it by SQL (the stage is attached to the store's
+    connection), so no review passes through Python; only the questions that gained reviews are settled one by
+    one (an indexed lookup each)."""
+    incoming.dedupe()
     incoming_cards = {card.question_id: card for card in incoming.cards}
-    counts = {"added": 0, "taken": 0, "replayed": 0}
-
     known_reading = {section for section, _, _ in store.reading_log()}
-    with store.atomic():  # all or nothing, and no other session writing between the reads and the writes
-        added: list[ReviewRow] = []
-        cards: list[CardRow] = []
-        for question_id, theirs in theirs_by_question.items():
-            ours = store.review_days_of(question_id)
-            here = {(at, rating, cram) for at, rating, cram, _ in ours}
-            new = [r for r in theirs if (r.reviewed_at, r.rating, r.cram) not in here]
+    db = store.db
+    with translated(store.path):
+        db.create_function("study_day", 1, lambda stamp: study_day_of(stamp, tz), deterministic=True)
+        db.execute("ATTACH DATABASE ? AS incoming", (str(incoming.stage_path),))
+        cache_size = db.execute("PRAGMA main.cache_size").fetchone()[0]
+        # new reviews land all over the log's indexes: a page cache that holds them saves most of the disk work
+        db.execute(f"PRAGMA main.cache_size = {-MERGE_CACHE_KIB}")
+    try:
+        with store.atomic():  # all or nothing, and no other session writing between the reads and the writes
+            last_before = db.execute("SELECT coalesce(max(id), 0) FROM main.reviews").fetchone()[0]
             # the study day the review was given on (format 2), else this machine's calendar
-            new = [r._replace(day=r.day or study_day_of(r.reviewed_at, tz)) for r in new]
-            added += new
-            if not any(not r.cram for r in new):
-                continue  # nothing that moves the card (no reviews, or only cram ones)
-            ours_scheduled = {(at, rating): day for at, rating, cram, day in ours if not cram}
-            theirs_scheduled = {(r.reviewed_at, r.rating): r.day for r in theirs if not r.cram}
-            card = incoming_cards.get(question_id)
-            if card is not None and ours_scheduled.keys() <= theirs_scheduled.keys():
-                cards.append(card)  # their card is the result of exactly the merged log
-                counts["taken"] += 1
-            else:
-                days = {**theirs_scheduled, **ours_scheduled}
-                log = [(at, rating, days[at, rating]) for at, rating in sorted(days)]
-                cards.append(
-                    replayed_card(
-                        question_id, new[-1].section_id, log, store.card(question_id), retention, tz, parameters
-                    )
+            added = db.execute(
+                f"""INSERT INTO main.reviews ({_STAGE_COLUMNS})
+                    SELECT question_id, section_id, rating, correct, answer, reviewed_at, duration_ms, cram, NULL,
+                           state_before, coalesce(day, study_day(reviewed_at)), overruled, form, hint_used,
+                           pretest, confidence
+                    FROM incoming.reviews AS theirs
+                    WHERE NOT EXISTS (SELECT 1 FROM main.reviews AS ours INDEXED BY reviews_time
+                                      WHERE ours.reviewed_at = theirs.reviewed_at
+                                        AND ours.question_id = theirs.question_id
+                                        AND ours.rating = theirs.rating AND ours.cram = theirs.cram)
+                    {"" if incoming.in_time_order else "ORDER BY reviewed_at"}"""
+            ).rowcount
+            moved = [  # questions with new reviews that move the card (not only cram ones), and their section
+                (question_id, section_id)
+                for question_id, section_id, _ in db.execute(
+                    """SELECT question_id, section_id, max(reviewed_at) FROM main.reviews
+                       WHERE id > ? AND cram = 0 GROUP BY question_id""",
+                    (last_before,),
                 )
-                counts["replayed"] += 1
-        counts["added"] = len(added)
-        store.add_reviews(added)
-        store.put_cards(cards)
-        store.merge_reading(incoming.reading)
+            ]
+            diverged = _diverged(db, last_before) if moved and last_before else set()
+            cards: list[CardRow] = []
+            replayed = 0
+            for question_id, section_id in moved:
+                card = incoming_cards.get(question_id)
+                if card is not None and question_id not in diverged:
+                    cards.append(card)  # their card is the result of exactly the merged log
+                    continue
+                log = db.execute(
+                    """SELECT reviewed_at, rating, min(day) FROM main.reviews WHERE question_id = ? AND cram = 0
+                       GROUP BY reviewed_at, rating ORDER BY reviewed_at, rating""",
+                    (question_id,),
+                ).fetchall()
+                cards.append(
+                    replayed_card(question_id, section_id, log, store.card(question_id), retention, tz, parameters)
+                )
+                replayed += 1
+            store.put_cards(cards)
+            store.merge_reading(incoming.reading)
+    finally:
+        with translated(store.path):
+            db.execute("DETACH DATABASE incoming")
+            db.execute(f"PRAGMA main.cache_size = {cache_size}")
     return Merged(
-        reviews_added=counts["added"],
-        reviews_already_here=len(in_file) - counts["added"],
-        cards_taken=counts["taken"],
-        cards_replayed=counts["replayed"],
+        reviews_added=added,
+        reviews_already_here=incoming.staged_count - added,
+        cards_taken=len(cards) - replayed,
+        cards_replayed=replayed,
         sections_read=len({s for s, _, _ in incoming.reading} - known_reading),
-        repeated_in_file=len(incoming.reviews) - len(in_file),
+        repeated_in_file=incoming.review_count - incoming.staged_count,
     )
 
 
-def review_key(review: ReviewRow) -> ReviewKey:
-    return (review.question_id, review.reviewed_at, review.rating, review.cram)
+def _diverged(db: sqlite3.Connection, last_before: int) -> set[str]:
+    """Questions that this machine reviewed (not cram) in a way the file does not hold: both machines reviewed
+    them since they last met, so their cards are rebuilt by replay."""
+    db.execute("CREATE INDEX IF NOT EXISTS incoming.reviews_key ON reviews (question_id, reviewed_at, rating, cram)")
+    return {
+        row[0]
+        for row in db.execute(
+            """SELECT DISTINCT question_id FROM main.reviews AS ours
+               WHERE id <= ? AND cram = 0
+                 AND question_id IN (SELECT question_id FROM main.reviews WHERE id > ? AND cram = 0)
+                 AND NOT EXISTS (SELECT 1 FROM incoming.reviews AS theirs
+                                 WHERE theirs.question_id = ours.question_id
+                                   AND theirs.reviewed_at = ours.reviewed_at
+                                   AND theirs.rating = ours.rating AND theirs.cram = 0)""",
+            (last_before, last_before),
+        )
+    }

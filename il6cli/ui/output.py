@@ -40,8 +40,10 @@ def show(view: View, mode: Mode) -> None:
     if mode is Mode.JSON:
         print_json(view.data())
     elif mode is Mode.PLAIN:
-        sys.stdout.write(view.plain())
-    else:
+        from ..safe_text import clean  # what a view shows may come from the database or content: data, never commands
+
+        sys.stdout.write(clean(view.plain()))
+    else:  # the console cleans every piece of text it draws (`make_console`)
         from . import make_console
 
         make_console().print(view.rich())
@@ -50,4 +52,6 @@ def show(view: View, mode: Mode) -> None:
 def print_json(data: object) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    from ..safe_text import escaped_json
+
+    sys.stdout.write(escaped_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from ..safe_text import clean
 from .keys import read_number
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class PlainPrompter:
         self.out = sys.stderr  # prompts are messages, not results: keep stdout clean
 
     def _ask(self, message: str) -> str:
-        self.out.write(message)
+        self.out.write(clean(message))
         self.out.flush()
         line = sys.stdin.readline()
         if not line:
@@ -51,7 +52,7 @@ class PlainPrompter:
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
         listing = "\n".join(f"  {i}) {c.label}" + (f" [{c.key}]" if c.key else "") for i, c in enumerate(choices, 1))
-        self.out.write(f"{message}\n{listing}\n")
+        self.out.write(clean(f"{message}\n{listing}\n"))
         while True:
             answer = self._ask(f"Choose 1-{len(choices)}: ").strip().lower()
             number = read_number(answer, len(choices))
