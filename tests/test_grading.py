@@ -194,6 +194,11 @@ def test_a_synonym_shows_the_keyed_answer() -> None:
         ("0.5 mg/L", "5 mg/L"),
         ("1.5", "15"),
         ("20", "2.0"),
+        ("Above 3 mg/L", "<3 mg/L"),
+        ("Above 3 mg/L", "below 3 mg/L"),
+        ("Above 3 mg/L", "3 mg/L"),
+        ("the liver", "the"),
+        ("A chain", "chain"),
     ],
 )
 def test_what_names_something_else_is_wrong(key: str, wrong: str) -> None:
@@ -229,6 +234,11 @@ def test_what_names_something_else_is_wrong(key: str, wrong: str) -> None:
         ("thrombopoïetin", "thrombopoietin"),
         ("two mg/L", "2 mg/L"),
         ("type II", "Type-II"),
+        ("liver", "the liver"),
+        ("The IL-6 ligand", "IL-6 ligand"),
+        ("duration of exercise", "The duration of exercise"),
+        ("Above 3 mg/L", ">3 mg/L"),
+        ("Above 3 mg/L", "> 3 mg/l"),
     ],
 )
 def test_what_never_matters_is_forgiven(key: str, right: str) -> None:

@@ -77,6 +77,11 @@ ROMAN = r"m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})"
 # A number (a decimal comma reads as a point), a Greek letter, a run of other letters, or a separator
 GREEK_BLOCKS = "\u0370-\u03ff\u1f00-\u1fff"
 TOKEN = rf"(\d+(?:[.,]\d+)?|(?<!\S)[.,]\d+)|([{GREEK_BLOCKS}])|([^\W\d_{GREEK_BLOCKS}]+)|(\s+)|(.)"
+# A leading "the" never changes what an answer names ("the liver" is "liver"); only "the": "a" and "an" can be
+# designators or parts of a name ("A chain").
+LEADING_THE = r"(?i)^\s*the\s+(?=\S)"
+# A comparison sign reads as its word, so ">3 mg/L" is "above 3 mg/L" and "<3 mg/L" is not: dropped like other
+# marks, the two would read the same.
 # Patterns are kept as text and compiled on first use (re caches them): compiling them all costs an import
 # about 10 ms.
 
@@ -124,6 +129,9 @@ def units(text: str, spelling: bool = True) -> tuple[Unit, ...]:
         import unicodedata
 
         text = unicodedata.normalize("NFKC", text)
+    text = re.sub(LEADING_THE, "", text, count=1)
+    if "<" in text or ">" in text:
+        text = text.replace(">", " above ").replace("<", " below ")
     read: list[_Read] = []
     words = stretches = 0  # numbers given so far
     spaced = False
