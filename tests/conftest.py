@@ -41,6 +41,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("IL6_HOME", str(data))
     monkeypatch.delenv("IL6_CONTENT", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    # a terminal's height comes from the terminal (a pytest-xdist worker has LINES=24 set, which would make a
+    # pseudo-terminal of 12 rows look twice as tall to rich and to less)
+    monkeypatch.delenv("LINES", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     # prompt_toolkit otherwise asks the terminal for the cursor position and waits for an answer that a
     # pseudo-terminal never gives: seconds per prompt, no difference to what the test sees

@@ -5,41 +5,22 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from .conftest import FIXTURE_COURSE
+from .pseudo_terminal import ENTER, choose, finish, read_all, spawn_il6
 
 pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
-
-IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
-ENTER = "\r"
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(
-        IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
-    )
-    return child
-
-
-def choose(child: pexpect.spawn, key: str) -> None:
-    """Press a questionary shortcut key, then Enter to confirm it."""
-    child.send(key)
-    child.send(ENTER)
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus if child.exitstatus is not None else -1)
+    return spawn_il6([*args, "--content", str(FIXTURE_COURSE)], env)
 
 
 def read_and_position(home: Path) -> tuple[set[str], str | None]:
@@ -81,8 +62,7 @@ def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
     assert finish(child) == 0
     assert read_and_position(home)[0] == {"basics", "signaling"}
 
-    child = spawn(home, "learn", "--list")
-    out = child.read()
+    out = read_all(spawn(home, "learn", "--list"))
     assert "✓" in out and "basics" in out
 
 
@@ -274,14 +254,7 @@ def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
 def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less", "LESSHISTFILE": "-"}
     env.pop("LESS", None)
-    child = pexpect.spawn(
-        IL6,
-        ["learn", "basics", "--content", str(FIXTURE_COURSE)],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(12, 100),
-    )
+    child = spawn_il6(["learn", "basics", "--content", str(FIXTURE_COURSE)], env, dimensions=(12, 100))
     child.expect("Basics of the demo subject")
     child.expect("SPACE for more, b to go back, q when done")  # less's prompt names its keys
     assert "Where next" not in child.before
@@ -344,9 +317,7 @@ def test_reset_says_how_much_it_forgets_and_no_is_not_an_error(home: Path) -> No
 
 def test_no_color_menus_have_no_styling_at_all(home: Path) -> None:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "NO_COLOR": "1"}
-    child = pexpect.spawn(
-        IL6, ["learn", "signaling", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", dimensions=(40, 100)
-    )
+    child = spawn_il6(["learn", "signaling", "--content", str(FIXTURE_COURSE)], env)
     child.expect("Where next")
     child.expect(r"q\) Quit")
     shown = child.before + child.after

@@ -183,7 +183,9 @@ def numbered_select(message: str, choices: Sequence[Choice[T]], default: int = 0
     for digit in "0123456789":
         extra.add(digit)(point_at_number)
 
-    @extra.add(Keys.Escape)
+    # eager: Esc acts at once instead of prompt_toolkit waiting a second for a key that could follow it (Esc
+    # starts the Meta bindings, none of which this list uses)
+    @extra.add(Keys.Escape, eager=True)
     def cancel(event: object) -> None:
         control.is_answered = True
         event.app.exit(result=None)  # type: ignore[attr-defined]
