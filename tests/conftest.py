@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 REPO = Path(__file__).parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' temporary folders (and their children's) in memory, where the machine has a tmpfs and TMPDIR is
+    not set: nearly every test writes SQLite databases, and SQLite waits for the disk at every commit, which made
+    the waits for a disk the largest part of the suite's time. Nothing a test checks depends on where it writes."""
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK):
+        os.environ["TMPDIR"] = str(shm)
+        tempfile.tempdir = None  # tempfile (and pytest's tmp_path) read TMPDIR again
 
 
 # Variables that would point a program at the user's own folders (or leave history files there).
@@ -32,6 +47,15 @@ def fake_user_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield fake
     left = sorted(str(path.relative_to(fake)) for path in fake.rglob("*"))
     assert not left, f"tests wrote into the (fake) user home: {left}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def command_built_once() -> Iterator[None]:
+    """typer's CliRunner builds the click command from the app's function signatures at every invoke, which cost
+    more than most commands it ran; `il6` builds it once per process, and now the tests do too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+        yield
 
 
 @pytest.fixture(autouse=True)

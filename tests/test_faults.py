@@ -370,9 +370,11 @@ def test_a_signal_during_an_answer_loses_at_most_that_answer(home: Path, sig: si
     """Not cramming, so each answer writes a review and a card: a kill never leaves one without the other.
     (Where in the write the signal lands varies; the all-or-nothing rule itself is pinned down without timing
     in test_store.py: a card write that fails takes its review with it.)"""
-    for attempt in range(5):  # signal at slightly different moments of the fifth answer's write
+    # signal at slightly different moments of the fifth answer's write; the quizzes start together (each waits at
+    # its first question until its turn), so that they are not started one after the other
+    quizzes = [plain_quiz(home.parent / f"home-{attempt}", "--seed", str(attempt)) for attempt in range(5)]
+    for attempt, child in enumerate(quizzes):
         fresh = home.parent / f"home-{attempt}"
-        child = plain_quiz(fresh, "--seed", str(attempt))
         for _ in range(4):
             answer_one(child)
         before = len(reviews(fresh))
