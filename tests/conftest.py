@@ -28,6 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # tempfile (and pytest's tmp_path) read TMPDIR again
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (the sort is stable: each group keeps its order), so that the suite's workers end on
+    short tests and together, not with one worker running a long test alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # Variables that would point a program at the user's own folders (or leave history files there).
 USER_FOLDERS = ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "IL6_CONTENT")
 
