@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -172,6 +173,17 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     assert finish(child) == 0
     rating = sqlite3.connect(home / "progress.db").execute("SELECT rating FROM reviews").fetchall()
     assert rating == ([(4,)] if key == "e" else [(2,)])
+
+
+def test_a_ctrl_c_that_arrives_as_a_signal_ends_the_session(home: Path) -> None:
+    """Ctrl-C pressed as a prompt starts, before the terminal is raw, reaches il6 as SIGINT instead of as a key
+    (sent here with kill, at a prompt already drawn): it ends the session as a Ctrl-C typed a moment later does."""
+    child = spawn(home, "quiz", "--section", "signaling", "--seed", "1", "--limit", "1")
+    child.expect("Trans-signaling uses a soluble receptor")
+    child.expect(re.escape("\x1b[?7h"))  # prompt_toolkit has drawn the prompt
+    child.kill(signal.SIGINT)
+    child.expect("Session over")
+    assert finish(child) == 0
 
 
 def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
