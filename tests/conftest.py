@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,16 @@ def command_built_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def interruptible_children() -> Iterator[None]:
+    """The programs the tests start take Ctrl-C (SIGINT) as they do in a user's terminal, even when the suite
+    itself was started with SIGINT ignored (a script's background job, `pytest &`), which they would inherit:
+    then every test that interrupts a quiz waited for a Ctrl-C that was never delivered."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a handler: reset to the default in a child
+    yield
 
 
 @pytest.fixture(autouse=True)
