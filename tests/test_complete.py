@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from il6cli.cli import app
 from il6cli.commands.completion import section_ids, topic_ids
 
 from .conftest import FIXTURE_COURSE
@@ -57,6 +59,14 @@ def test_a_missing_or_broken_course_completes_to_nothing(
 
 
 def complete(env: dict[str, str]) -> str:
+    """What il6 answers a shell's completion request (the variables in `env`), run in-process; the first test
+    below asks the installed `il6` command itself, in a process of its own, as a shell does."""
+    result = CliRunner().invoke(app, [], env=env, prog_name="il6")
+    assert result.exit_code == 0 and result.stderr == ""
+    return result.stdout
+
+
+def complete_in_a_process(env: dict[str, str]) -> str:
     base = {k: v for k, v in os.environ.items() if k != "IL6_CONTENT"}
     done = subprocess.run([IL6], capture_output=True, text=True, env={**base, **env}, timeout=30)
     assert done.returncode == 0 and done.stderr == ""
@@ -64,7 +74,7 @@ def complete(env: dict[str, str]) -> str:
 
 
 def test_bash_completes_topic_ids_for_il6_explain() -> None:
-    out = complete(
+    out = complete_in_a_process(
         {
             "_IL6_COMPLETE": "complete_bash",
             "COMP_WORDS": "il6 explain tr",

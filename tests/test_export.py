@@ -373,12 +373,9 @@ def test_progress_export_does_not_load_fsrs_or_genanki(tmp_path: Path) -> None:
 def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -> None:
     """What they print is data (JSON, Markdown, CSV): plain in a terminal too, NO_COLOR or not."""
     import os
-    import shutil
-    import sys
 
-    import pexpect
+    from .pseudo_terminal import finish, spawn_il6
 
-    il6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
     env = {**os.environ, "TERM": "xterm-256color", "IL6_HOME": str(tmp_path / "home")}
     env.pop("NO_COLOR", None)
     for args in (
@@ -387,10 +384,9 @@ def test_new_commands_write_no_escape_codes_even_to_a_terminal(tmp_path: Path) -
         ["export", "csv", "-o", "-", *FIX],
         ["progress", "export", "-o", "-"],
     ):
-        child = pexpect.spawn(il6, args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+        child = spawn_il6(args, env)
         out = child.read()
-        child.close()
-        assert child.exitstatus == 0, (args, out[-300:])
+        assert finish(child) == 0, (args, out[-300:])
         assert "\x1b[" not in out and out.strip(), args
 
 

@@ -40,8 +40,8 @@ from il6cli.progress.store import CardRow, ReviewRow, Store
 
 from .conftest import FIXTURE_COURSE
 from .helpers import all_reviews, record_review
+from .pseudo_terminal import IL6, finish, spawn_il6
 
-IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
 FIX = ["--content", str(FIXTURE_COURSE)]
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -371,9 +371,11 @@ def test_a_signal_during_an_answer_loses_at_most_that_answer(home: Path, sig: si
     """Not cramming, so each answer writes a review and a card: a kill never leaves one without the other.
     (Where in the write the signal lands varies; the all-or-nothing rule itself is pinned down without timing
     in test_store.py: a card write that fails takes its review with it.)"""
-    for attempt in range(5):  # signal at slightly different moments of the fifth answer's write
+    # signal at slightly different moments of the fifth answer's write; the quizzes start together (each waits at
+    # its first question until its turn), so that they are not started one after the other
+    quizzes = [plain_quiz(home.parent / f"home-{attempt}", "--seed", str(attempt)) for attempt in range(5)]
+    for attempt, child in enumerate(quizzes):
         fresh = home.parent / f"home-{attempt}"
-        child = plain_quiz(fresh, "--seed", str(attempt))
         for _ in range(4):
             answer_one(child)
         before = len(reviews(fresh))
@@ -390,7 +392,7 @@ def test_a_signal_during_an_answer_loses_at_most_that_answer(home: Path, sig: si
 
 def spawn_terminal(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100"}
-    return pexpect.spawn(IL6, [*args, *FIX], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    return spawn_il6([*args, *FIX], env)
 
 
 # Each stage: the prompt to interrupt at (drawn completely: questionary's instruction, or the typed prompt).
@@ -426,9 +428,7 @@ def test_ctrl_c_at_any_quiz_prompt_ends_with_a_summary_and_keeps_answers(home: P
     child.sendintr()
     child.expect("Session over")
     child.expect(f"Answered {answered}" if answered else "No answers")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0
     assert len(reviews(home)) == answered
 
 
@@ -440,18 +440,14 @@ def test_ctrl_c_in_learn_and_at_the_reset_question(home: Path) -> None:
     child.expect("Where next")
     child.sendintr()
     child.expect("Interrupted")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert finish(child) == 130
     db = sqlite3.connect(home / "progress.db")  # opened, not yet read: where a restart resumes
     assert db.execute("SELECT section_id FROM sections_read").fetchall() == []
     assert db.execute("SELECT value FROM settings WHERE key = 'position'").fetchall() == [("basics",)]
     child = spawn_terminal(home, "reset")
     child.expect("Forget all your progress")
     child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert finish(child) == 130
     assert list(home.glob("*.bak")) == []  # nothing was done, not even the backup
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from .test_faults import FIX, IL6, T0, _quiz_once, assert_one_clear_error, invoke
+from .pseudo_terminal import IL6
+from .test_faults import FIX, T0, _quiz_once, assert_one_clear_error, invoke
 
 # --- 1. writes: no -o over the progress database -------------------------------------------------------------
 
@@ -517,12 +518,10 @@ def test_an_ascii_output_encoding_shows_what_it_can(home: Path, course_dir: Path
 @pytest.mark.slow
 @pytest.mark.parametrize("pager", ['"unbalanced', "false", "no-such-pager-here"])
 def test_a_pager_that_cannot_run_or_fails_still_shows_the_section(home: Path, pager: str) -> None:
-    import pexpect
-
-    from .test_terminal import choose, finish
+    from .pseudo_terminal import choose, finish, spawn_il6
 
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": pager}
-    child = pexpect.spawn(IL6, ["learn", "basics", *FIX], env=env, encoding="utf-8", timeout=30, dimensions=(12, 100))
+    child = spawn_il6(["learn", "basics", *FIX], env, dimensions=(12, 100))
     child.expect("is new to you")  # the pre-test's offer (tests/test_terminal_flagpre.py): skipped
     choose(child, "s")
     child.expect("Basics of the demo subject")

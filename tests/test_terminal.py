@@ -5,47 +5,29 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
+import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from .conftest import FIXTURE_COURSE
+from .pseudo_terminal import ENTER, choose, finish, read_all, spawn_il6
 
 pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
-
-IL6 = shutil.which("il6", path=os.path.dirname(sys.executable)) or "il6"
-ENTER = "\r"
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(
-        IL6, [*args, "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
-    )
-    return child
-
-
-def choose(child: pexpect.spawn, key: str) -> None:
-    """Press a questionary shortcut key, then Enter to confirm it."""
-    child.send(key)
-    child.send(ENTER)
+    return spawn_il6([*args, "--content", str(FIXTURE_COURSE)], env)
 
 
 def skip_pretest(child: pexpect.spawn) -> None:
     """A section not yet read first offers its pre-test (tests/test_terminal_flagpre.py): skip it."""
     child.expect("is new to you")
     choose(child, "s")
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus if child.exitstatus is not None else -1)
 
 
 def read_and_position(home: Path) -> tuple[set[str], str | None]:
@@ -90,8 +72,7 @@ def test_learn_walks_forward_and_back_and_remembers(home: Path) -> None:
     assert finish(child) == 0
     assert read_and_position(home)[0] == {"basics", "signaling"}
 
-    child = spawn(home, "learn", "--list")
-    out = child.read()
+    out = read_all(spawn(home, "learn", "--list"))
     assert "✓" in out and "basics" in out
 
 
@@ -205,6 +186,17 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     assert rating == ([(4,)] if key == "e" else [(2,)])
 
 
+def test_a_ctrl_c_that_arrives_as_a_signal_ends_the_session(home: Path) -> None:
+    """Ctrl-C pressed as a prompt starts, before the terminal is raw, reaches il6 as SIGINT instead of as a key
+    (sent here with kill, at a prompt already drawn): it ends the session as a Ctrl-C typed a moment later does."""
+    child = spawn(home, "quiz", "--section", "signaling", "--seed", "1", "--limit", "1")
+    child.expect("Trans-signaling uses a soluble receptor")
+    child.expect(re.escape("\x1b[?7h"))  # prompt_toolkit has drawn the prompt
+    child.kill(signal.SIGINT)
+    child.expect("Session over")
+    assert finish(child) == 0
+
+
 def test_learn_offers_a_quiz_on_the_section_being_read(home: Path) -> None:
     child = spawn(home, "learn", "signaling")
     skip_pretest(child)
@@ -287,14 +279,7 @@ def test_a_killed_quiz_keeps_every_answer_already_given(home: Path) -> None:
 def test_a_section_taller_than_the_terminal_opens_in_a_pager(home: Path) -> None:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "PAGER": "less", "LESSHISTFILE": "-"}
     env.pop("LESS", None)
-    child = pexpect.spawn(
-        IL6,
-        ["learn", "basics", "--content", str(FIXTURE_COURSE)],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(12, 100),
-    )
+    child = spawn_il6(["learn", "basics", "--content", str(FIXTURE_COURSE)], env, dimensions=(12, 100))
     skip_pretest(child)
     child.expect("Basics of the demo subject")
     child.expect("SPACE for more, b to go back, q when done")  # less's prompt names its keys
@@ -358,9 +343,7 @@ def test_reset_says_how_much_it_forgets_and_no_is_not_an_error(home: Path) -> No
 
 def test_no_color_menus_have_no_styling_at_all(home: Path) -> None:
     env = {**os.environ, "IL6_HOME": str(home), "TERM": "xterm", "NO_COLOR": "1"}
-    child = pexpect.spawn(
-        IL6, ["learn", "signaling", "--content", str(FIXTURE_COURSE)], env=env, encoding="utf-8", dimensions=(40, 100)
-    )
+    child = spawn_il6(["learn", "signaling", "--content", str(FIXTURE_COURSE)], env)
     skip_pretest(child)
     child.expect("Where next")
     child.expect(r"q\) Quit")

@@ -14,7 +14,8 @@ import pexpect
 import pytest
 
 from .conftest import FIXTURE_COURSE
-from .test_terminal import ENTER, choose, finish, spawn
+from .pseudo_terminal import ENTER, choose, finish
+from .test_terminal import spawn
 
 pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from il6cli.cli import app
 
 from .conftest import FIXTURE_COURSE
-from .test_terminal import ENTER, IL6, choose, finish
+from .pseudo_terminal import ENTER, IL6, choose, finish
 
 pytestmark = pytest.mark.slow  # real pseudo-terminals, seconds each
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..safe_text import clean
 from .keys import read_number
@@ -83,23 +83,23 @@ class QuestionaryPrompter:
     """Arrow keys or a number in a real terminal (questionary, imported only by commands that prompt)."""
 
     def select(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T:
-        picked = unstyled(questionary_select(message, choices, default)).unsafe_ask()
+        picked = ask(questionary_select(message, choices, default))
         chosen: Choice[T] = choices[int(picked)]
         return chosen.value
 
     def choose(self, message: str, choices: Sequence[Choice[T]], default: int = 0) -> T | None:
-        picked = unstyled(numbered_select(message, choices, default)).unsafe_ask()
+        picked = ask(numbered_select(message, choices, default))
         return None if picked is None else choices[int(picked)].value
 
     def text(self, message: str) -> str:
         import questionary
 
-        return str(unstyled(questionary.text(message)).unsafe_ask())
+        return str(ask(questionary.text(message)))
 
     def confirm(self, message: str, default: bool = False) -> bool:
         import questionary
 
-        return bool(unstyled(questionary.confirm(message, default=default)).unsafe_ask())
+        return bool(ask(questionary.confirm(message, default=default)))
 
     def pause(self, message: str) -> str | None:
         """Any key continues, except Ctrl-C, which interrupts as at every other prompt (questionary's own
@@ -215,12 +215,37 @@ def numbered_select(message: str, choices: Sequence[Choice[T]], default: int = 0
     for digit in "0123456789":
         extra.add(digit)(point_at_number)
 
-    @extra.add(Keys.Escape)
+    # eager: Esc acts at once instead of prompt_toolkit waiting a second for a key that could follow it (Esc
+    # starts the Meta bindings, none of which this list uses)
+    @extra.add(Keys.Escape, eager=True)
     def cancel(event: object) -> None:
         control.is_answered = True
         event.app.exit(result=None)  # type: ignore[attr-defined]
 
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), extra])
+    return question
+
+
+def ask(question: Question) -> Any:
+    """Ask a questionary prompt, unstyled under NO_COLOR; Ctrl-C raises KeyboardInterrupt however it arrives."""
+    return interruptible(unstyled(question)).unsafe_ask()
+
+
+def interruptible(question: Question) -> Question:
+    """Ctrl-C pressed as a prompt starts, before it has put the terminal in raw mode, arrives as a signal, which
+    prompt_toolkit hands to the prompt as a <sigint> key; questionary's prompts ignore that key, so the Ctrl-C
+    was lost. It now ends the prompt as a Ctrl-C typed a moment later does."""
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.SIGINT, eager=True)
+    def _interrupt(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    application = question.application
+    application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), bindings])
     return question
 
 
