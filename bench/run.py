@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
 
+    # An installed il6 has its bytecode compiled (pip compiles a wheel's modules), as the floor's libraries do;
+    # an editable checkout run with PYTHONDONTWRITEBYTECODE=1 would compile every il6 module on every run.
+    subprocess.run([PY, "-m", "compileall", "-q", str(HERE.parent / "il6cli")], check=True)
     small_home = HERE / ".small-home"
     shutil.rmtree(small_home, ignore_errors=True)
     subprocess.run([PY, str(HERE / "small.py"), str(small_home)], check=True)

@@ -43,7 +43,21 @@ def normalize(text: str) -> str:
 
         text = "".join(GREEK.get(ch, ch) for ch in text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return american(text).translate(_NOT_ALPHANUMERIC)
+
+
+def american(text: str) -> str:
+    """`text` (in lower case) with British spellings folded to American by the SPELLING rules, in their order."""
     for needed, pattern, replacement in _NEEDS:
         if needed in text:
             text = pattern.sub(replacement, text)
-    return text.translate(_NOT_ALPHANUMERIC)
+    return text
+
+
+def may_fold(text: str) -> bool:
+    """Whether a SPELLING rule could change some part of `text`: false only for ASCII text in which no rule's
+    leading letters appear, whatever the case."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(needed in lowered for needed, _, _ in _NEEDS)
