@@ -36,6 +36,26 @@ SCALE_SEARCH = ["summary", "paragraph"]
 FIRST_QUESTION = re.compile(r"Your answer|True or false|Think of your answer")
 
 
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("il6 --help", ["--help"]),
+    ("il6 explain gp130", ["explain", "gp130"]),
+    ("il6 explain (free text)", ["explain", *SMALL_QUESTION]),
+    ("il6 search (free text)", ["search", *SMALL_SEARCH]),
+    ("il6 learn signaling --plain", ["learn", "signaling", "--plain"]),
+    ("il6 topics", ["topics"]),
+    ("il6 validate", ["validate"]),
+    ("il6 stats", ["stats"]),
+]
+TARGETS = {
+    "il6 explain gp130": 1.10,
+    "il6 explain (free text)": 1.10,
+    "il6 search (free text)": 1.10,
+    "il6 learn signaling --plain": 1.10,
+    "il6 topics": 1.10,
+    "il6 quiz (to first question)": 1.15,
+}
+
+
 def run_piped(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one whole process, stdout to /dev/null."""
     start = time.perf_counter()
@@ -94,16 +114,7 @@ def main() -> None:
 
     floor = [PY, str(HERE / "floor.py"), "world"]
     floor_quiz = [PY, str(HERE / "floor_quiz.py"), "world"]
-    commands: list[tuple[str, list[str]]] = [
-        ("il6 --help", ["--help"]),
-        ("il6 explain gp130", ["explain", "gp130"]),
-        ("il6 explain (free text)", ["explain", *SMALL_QUESTION]),
-        ("il6 search (free text)", ["search", *SMALL_SEARCH]),
-        ("il6 learn signaling --plain", ["learn", "signaling", "--plain"]),
-        ("il6 topics", ["topics"]),
-        ("il6 validate", ["validate"]),
-        ("il6 stats", ["stats"]),
-    ]
+    commands = COMMANDS
     rows, small_times = [], {}
     for label, argv in commands:
         (ours, our_mem), (base, base_mem) = median_pair(
@@ -211,14 +222,7 @@ def write_results(
         "| command | wall | floor | ratio | target | peak memory | floor memory |",
         "|---|---|---|---|---|---|---|",
     ]
-    targets = {
-        "il6 explain gp130": 1.10,
-        "il6 explain (free text)": 1.10,
-        "il6 search (free text)": 1.10,
-        "il6 learn signaling --plain": 1.10,
-        "il6 topics": 1.10,
-        "il6 quiz (to first question)": 1.15,
-    }
+    targets = TARGETS
     for label, ours, base, mem, base_mem, _ in rows:
         target = targets.get(label)
         verdict = "" if target is None else (f"≤ {target:.2f} ✓" if ours / base <= target else f"≤ {target:.2f} ✗")

@@ -55,7 +55,7 @@ def test_nothing_close_gives_suggestions_not_a_guess(index: TopicIndex) -> None:
     found = index.lookup("signal")
     assert found.topic is None
     found = index.lookup("xylophone")
-    assert found.topic is None and found.candidates == []
+    assert found.topic is None and list(found.candidates) == []
 
 
 def test_normal_form() -> None:

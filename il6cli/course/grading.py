@@ -522,7 +522,7 @@ class Grader:
             for text, (names, used_by) in owners.items():
                 read = units(text)
                 if read:
-                    bucket = self._terms.setdefault(_numbers(read), _Bucket([], [], {}, {}))
+                    bucket = self._terms.setdefault(_numbers(read), _Bucket())
                     index = len(bucket.terms)
                     bucket.terms.append(Term(text, read, names, frozenset(used_by)))
                     shape = _shape(read)
@@ -534,14 +534,17 @@ class Grader:
         return self._terms
 
 
-class _Bucket(NamedTuple):
+class _Bucket:
     """The terms with one sequence of numbers, and by index into them: those with a Greek letter, the others by
-    their units (kind and text) and by their length."""
+    their units (kind and text) and by their length. (A plain class: a NamedTuple costs the quiz's start more.)"""
 
-    terms: list[Term]
-    greek: list[int]
-    same: dict[tuple[tuple[int, str], ...], list[int]]
-    sized: dict[int, list[int]]
+    __slots__ = ("greek", "same", "sized", "terms")
+
+    def __init__(self) -> None:
+        self.terms: list[Term] = []
+        self.greek: list[int] = []
+        self.same: dict[tuple[tuple[int, str], ...], list[int]] = {}
+        self.sized: dict[int, list[int]] = {}
 
 
 def _shape(read: Sequence[Unit]) -> tuple[tuple[int, str], ...] | None:

@@ -3,8 +3,6 @@
 A flag on `il6 quiz` overrides a setting for that run only; `il6 config NAME VALUE` changes it for good.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import NamedTuple
 
