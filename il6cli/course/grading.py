@@ -139,7 +139,7 @@ def units(text: str, spelling: bool = True) -> tuple[Unit, ...]:
         elif greek:
             read.append((GREEK, _greek_name(greek), -1, False, -1, spaced))
         elif letters:
-            run = _read_letters(letters, spelling)
+            run, run_words, run_stretches = _letters(letters, spelling)
             for index, (kind, value, word, in_name, stretch) in enumerate(run):
                 read.append(
                     (
@@ -151,8 +151,8 @@ def units(text: str, spelling: bool = True) -> tuple[Unit, ...]:
                         spaced and index == 0,
                     )
                 )
-            words += 1 + max((entry[2] for entry in run), default=-1)
-            stretches += 1 + max((entry[4] for entry in run), default=-1)
+            words += run_words
+            stretches += run_stretches
         else:
             continue  # a hyphen, slash or other mark: not a space, and joins what it stands between
         spaced = False
@@ -204,6 +204,14 @@ def _case_pieces(raw: str) -> list[str]:
         else:
             pieces.append(piece)
     return pieces
+
+
+@lru_cache(maxsize=8192)  # the words of an answer recur in its near misses and in other answers
+def _letters(raw: str, spelling: bool) -> tuple[tuple[tuple[int, str, int, bool, int], ...], int, int]:
+    """`_read_letters`, with how many words and stretches the run holds."""
+    run = _read_letters(raw, spelling)
+    words = 1 + max((entry[2] for entry in run), default=-1)
+    return tuple(run), words, 1 + max((entry[4] for entry in run), default=-1)
 
 
 def _read_letters(raw: str, spelling: bool) -> list[tuple[int, str, int, bool, int]]:
@@ -291,9 +299,11 @@ def _flagged(read: list[_Read]) -> tuple[Unit, ...]:
 
 def matches(key: Sequence[Unit], given: Sequence[Unit], slips: int = 0) -> bool:
     """Whether `given` reads as `key`, forgiving at most `slips` slips (a search over both answers at once)."""
-    greek = sum(1 for unit in (*key, *given) if unit.kind == GREEK)
-    if abs(len(key) - len(given)) > slips + 6 * greek:  # a Greek letter matches at most 7 written letters
-        return False
+    difference = abs(len(key) - len(given))
+    if difference > slips:  # possible only through Greek letters, each matching at most 7 written letters
+        greek = sum(1 for unit in key if unit.kind == GREEK) + sum(1 for unit in given if unit.kind == GREEK)
+        if difference > slips + 6 * greek:
+            return False
     todo = [(0, 0, slips)]
     seen = set()
     while todo:
