@@ -6,8 +6,6 @@ one, either as typed or without its question words ("what is IL-6"). A query tha
 longer name ("inflammation" of "inflammation of aging") does not name it: it is answered from the whole course.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

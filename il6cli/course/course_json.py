@@ -14,8 +14,6 @@ one another in their tables); facts and topics cite references by their position
 each distinct reference is stored once. `Course.topics_by_id` is rebuilt from the sections, as `parse` builds it.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain

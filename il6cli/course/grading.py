@@ -11,8 +11,6 @@ wrong, and so is an answer that is another term of the course (`IL-6R` for `sIL-
 Pure and cheap to import: no I/O, nothing heavier than `re`; `unicodedata` only for non-ASCII text.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -410,6 +408,19 @@ class Term(NamedTuple):
     owners: frozenset[str]  # the topics and questions that use it
 
 
+class _Bucket:
+    """The terms with one sequence of numbers, and by index into them: those with a Greek letter, the others by
+    their units (kind and text) and by their length. (A plain class: a NamedTuple costs the quiz's start more.)"""
+
+    __slots__ = ("greek", "same", "sized", "terms")
+
+    def __init__(self) -> None:
+        self.terms: list[Term] = []
+        self.greek: list[int] = []
+        self.same: dict[tuple[tuple[int, str], ...], list[int]] = {}
+        self.sized: dict[int, list[int]] = {}
+
+
 class Grader:
     """Grades typed answers against a course: built once, it knows every term the course names."""
 
@@ -542,19 +553,6 @@ class Grader:
                         bucket.same.setdefault(shape, []).append(index)
                         bucket.sized.setdefault(len(shape), []).append(index)
         return self._terms
-
-
-class _Bucket:
-    """The terms with one sequence of numbers, and by index into them: those with a Greek letter, the others by
-    their units (kind and text) and by their length. (A plain class: a NamedTuple costs the quiz's start more.)"""
-
-    __slots__ = ("greek", "same", "sized", "terms")
-
-    def __init__(self) -> None:
-        self.terms: list[Term] = []
-        self.greek: list[int] = []
-        self.same: dict[tuple[tuple[int, str], ...], list[int]] = {}
-        self.sized: dict[int, list[int]] = {}
 
 
 def _shape(read: Sequence[Unit]) -> tuple[tuple[int, str], ...] | None:

@@ -5,8 +5,6 @@ Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans
 "TRANSSIGNALING" are one key.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol, TypeVar

@@ -9,8 +9,6 @@ the session ends and the summary says when the rest comes back.
 No I/O of its own beyond the store it is handed; the terminal side lives in `ui.quiz_ui`.
 """
 
-from __future__ import annotations
-
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -113,6 +111,16 @@ def by_type_in_turn(questions: Sequence[Question]) -> list[Question]:
                 if queues[kind]:
                     ordered.append(queues[kind].pop(0))
     return ordered
+
+
+class Summary(NamedTuple):
+    answered: int
+    correct: int
+    seconds: float
+    due_within_day: int
+    next_due: str | None
+    leeches: list[str]
+    cram: bool
 
 
 class Session:
@@ -402,13 +410,3 @@ class Session:
             leeches=[q.id for q in self.leeches],
             cram=self.settings.cram,
         )
-
-
-class Summary(NamedTuple):
-    answered: int
-    correct: int
-    seconds: float
-    due_within_day: int
-    next_due: str | None
-    leeches: list[str]
-    cram: bool

@@ -10,14 +10,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
-from rich.panel import Panel
 from rich.text import Text
 
-from ..course.grading import Grader
 from ..course.model import Question
 from ..course.questions import Asking, kind_of
 from ..progress.days import parse_iso
@@ -26,6 +24,9 @@ from ..progress.session import LEECH_FAILURES, Answered, ReviewedSince, Session,
 from . import keys
 from .prompts import Choice, Prompter
 from .prose import prose
+
+if TYPE_CHECKING:
+    from ..course.grading import Grader
 
 
 class Control(Enum):
@@ -197,7 +198,17 @@ class QuizRunner:
             if interactive
             else PlainAnswers(prompter, console)
         )
-        self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
+        self._grader: Grader | None = None
+
+    @property
+    def grader(self) -> Grader:
+        """Knows the course's terms: another molecule is never "a typo". Built at the first typed answer, not
+        before the first question is shown."""
+        if self._grader is None:
+            from ..course.grading import Grader
+
+            self._grader = Grader(self.session.course)
+        return self._grader
 
     def run(self) -> Summary:
         started = self.clock()
@@ -300,6 +311,8 @@ class QuizRunner:
         revealed = self.answers.reveal()
         if isinstance(revealed, Control):
             return revealed
+        from rich.panel import Panel
+
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
         shown_at = self.clock()
         grade = self.answers.recall_grade(intervals(self.session.preview(question, shown_at), shown_at))
