@@ -7,7 +7,8 @@ first question (callgrind_control reads the count while the question waits for a
 ratio is not a wall ratio (start-up work that waits on the disk, or misses the CPU's caches, costs more time per
 instruction than the interpreter's loop), but a change that adds work shows here whatever the machine is doing.
 
-    .venv/bin/python bench/instructions.py        # needs valgrind; about a minute per command on a quiet machine
+    .venv/bin/python bench/instructions.py                         # needs valgrind; ~20 s a command, quiet
+    .venv/bin/python bench/instructions.py --write bench/RESULTS.md   # and put the table in RESULTS.md
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 import pexpect
-from run import COMMANDS, FIRST_QUESTION, HERE, IL6, PY, TARGETS
+from run import COMMANDS, FIRST_QUESTION, HERE, IL6, PY, TARGETS, put_section
 
 
 def counted(argv: list[str], env: dict[str, str]) -> int:
@@ -68,6 +69,7 @@ def _total(report: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="labels (or words of them) of the commands to count")
+    parser.add_argument("--write", type=Path, help="a RESULTS.md to put the table in (replacing an earlier one)")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed")
@@ -80,23 +82,45 @@ def main() -> None:
     def wanted(label: str) -> bool:
         return not args.only or any(word in label for word in args.only)
 
+    rows = []
     floor = counted([PY, str(HERE / "floor.py"), "world"], env)
     print(f"{'floor':32} {floor / 1e6:8.1f} M instructions", flush=True)
     for label, argv in COMMANDS:
         if wanted(label):
-            ours = counted([IL6, *argv], env)
-            _line(label, ours, floor, "floor")
+            rows.append(_row(label, counted([IL6, *argv], env), floor))
     label = "il6 quiz (to first question)"
     if wanted(label):
         quiz_floor = counted_until([PY, str(HERE / "floor_quiz.py"), "world"], env, "Pick one")
         print(f"{'quiz floor (to its prompt)':32} {quiz_floor / 1e6:8.1f} M instructions", flush=True)
-        _line(label, counted_until([IL6, "quiz", "--seed", "1"], env, FIRST_QUESTION), quiz_floor, "quiz floor")
+        rows.append(_row(label, counted_until([IL6, "quiz", "--seed", "1"], env, FIRST_QUESTION), quiz_floor))
+    if args.write:
+        _write(args.write, rows, floor)
 
 
-def _line(label: str, ours: int, floor: int, against: str) -> None:
+def _row(label: str, ours: int, floor: int) -> tuple[str, int, int]:
     target = TARGETS.get(label)
     verdict = f"  (target for wall time: <= {target:.2f})" if target else ""
-    print(f"{label:32} {ours / 1e6:8.1f} M instructions  {ours / floor:5.3f}x {against}{verdict}", flush=True)
+    print(f"{label:32} {ours / 1e6:8.1f} M instructions  {ours / floor:5.3f}x its floor{verdict}", flush=True)
+    return label, ours, floor
+
+
+def _write(path: Path, rows: list[tuple[str, int, int]], floor: int) -> None:
+    put_section(
+        path,
+        "## Instructions (callgrind)",
+        [
+            "Counted by `bench/instructions.py` (valgrind's callgrind; the same run after run, whatever the "
+            f"machine's load). Floor: {floor / 1e6:.0f} M instructions; the quiz against the quiz floor up to its "
+            "prompt.",
+            "",
+            "| command | instructions | floor | ratio |",
+            "|---|---|---|---|",
+            *(
+                f"| `{name}` | {ours / 1e6:.0f} M | {base / 1e6:.0f} M | {ours / base:.3f}× |"
+                for name, ours, base in rows
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":

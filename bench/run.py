@@ -268,23 +268,46 @@ def write_results(
         "",
         "## Notes",
         "",
-        "- Where the quiz's time goes beyond its floor (cProfile, `python -X importtime`): il6's own modules "
-        "(~10 ms: the store with sqlite3, the scheduler, the quiz UI), opening `progress.db` and planning the "
-        "session (~5 ms), and loading the course from its cache (~1 ms). Typer builds a Pydantic adapter "
-        "for each of `il6 quiz`'s options; after the first (which the floor pays too) each costs ~0.1 ms.",
+        "- il6's bytecode is compiled before anything is measured, as installing the wheel compiles it and as the "
+        "floor's libraries are: an editable checkout run with `PYTHONDONTWRITEBYTECODE=1` otherwise compiles every "
+        "il6 module on every run (some 15% of a command's time).",
+        "- Where the quiz's time goes beyond its floor (callgrind, `python -X importtime`): importing il6's own "
+        "modules (the store with sqlite3, the scheduler, the session, the quiz UI: about two thirds), loading the "
+        "course from its cache, opening `progress.db` and planning the session. The grader is built at the first "
+        "typed answer, not before the first question.",
         "- `learn --plain` and `topics` import neither questionary, fsrs, sqlite3 nor yaml once the course is "
         "cached (a test checks this); `explain` and `search` open sqlite3 for the search index (an SQLite file "
-        "read row by row, so its cost does not grow with the course); `--help` is below the floor because it "
-        "builds no rich Console of its own.",
+        "read row by row, so its cost does not grow with the course), `explain TOPIC` only when the query is not a "
+        "topic's name; `--help` is below the floor because it builds no rich Console of its own. A run builds only "
+        "the Typer command it names (`cli.only_the_command_named`).",
         "- `il6 validate` always parses the YAML (authors want their files checked, not a cache), so it "
-        "scales with the course: ~0.5 s of parsing and validating for 10,000 questions.",
+        "scales with the course (~0.5 s of parsing and validating for 10,000 questions), and lints the accepted "
+        "answers (`grading.lint`: every near miss of every typed answer graded). For the shipped course that is "
+        "about 0.5 G instructions of parsing and 0.8 G of linting (the floor: 0.76 G); the lint grades a near "
+        "miss against the course's terms only when it is one slip from an accepted answer.",
         "- At scale, `il6 stats` reads per-day totals that triggers keep up to date and aggregates the "
         "10,000 cards in SQL; the million-row log is never scanned. The quiz selects due cards through "
         "the index on `due`.",
-        "- Figures move by a few per cent between runs on this 2-core machine; compare ratios from one run.",
+        "- Wall figures move with the load of this shared 2-core machine (other sessions ran alongside these); "
+        "compare ratios from one run, and see the instruction counts (`bench/instructions.py`), which the load "
+        "does not move.",
     ]
     path.write_text("\n".join(lines) + "\n")
     print(f"wrote {path}")
+
+
+def put_section(path: Path, title: str, lines: list[str]) -> None:
+    """`lines` as the section `title` of RESULTS.md, before its notes (an earlier section of that title replaced):
+    how instructions.py and optimize.py add their figures to what this script wrote."""
+    text = path.read_text()
+    if title in text:
+        start = text.index(title)
+        following = text.find("\n## ", start + len(title))
+        text = text[:start] + (text[following + 1 :] if following >= 0 else "")
+    notes = text.find("## Notes")
+    at = notes if notes >= 0 else len(text)
+    path.write_text(text[:at] + "\n".join([title, "", *lines, ""]) + "\n" + text[at:])
+    print(f"wrote {title!r} into {path}")
 
 
 if __name__ == "__main__":
