@@ -137,7 +137,7 @@ def main() -> None:
     print(f"{'il6 quiz (to first question)':32} {ours * 1000:6.0f} ms  {ours / base:4.2f}x quiz floor", flush=True)
 
     load_ms = course_load_ms()
-    print(f"loading the installed course: {load_ms:.1f} ms (median, cached)")
+    print(f"loading the installed course: {load_ms[0]:.1f} ms, {load_ms[1]:.1f} ms CPU (median, cached)")
 
     scale_rows = []
     if not args.no_scale:
@@ -186,21 +186,25 @@ def index_build_s(content: Path, env: dict[str, str]) -> float:
     return float(done.stdout)
 
 
-def course_load_ms() -> float:
+def course_load_ms() -> tuple[float, float]:
+    """Milliseconds to load the installed course from its cache, in-process: wall and CPU (medians of 21). On a
+    busy machine the wall time includes waiting for a core; the CPU time does not."""
     script = (
         "import time\nfrom il6cli.course.load import load_course, default_content_dir\n"
-        "d = default_content_dir(); load_course(d); s = []\n"
-        "for _ in range(21):\n    t = time.perf_counter(); load_course(d); s.append(time.perf_counter() - t)\n"
-        "print(sorted(s)[10] * 1000)"
+        "d = default_content_dir(); load_course(d); s = []; c = []\n"
+        "for _ in range(21):\n    t, p = time.perf_counter(), time.process_time(); load_course(d)\n"
+        "    s.append(time.perf_counter() - t); c.append(time.process_time() - p)\n"
+        "print(sorted(s)[10] * 1000, sorted(c)[10] * 1000)"
     )
-    return float(subprocess.run([PY, "-c", script], capture_output=True, text=True, check=True).stdout)
+    done = subprocess.run([PY, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    return float(done[0]), float(done[1])
 
 
 def write_results(
     path: Path,
     rows: list[tuple[str, float, float, int, int, str]],
     scale_rows: list[tuple[str, float, float, int]],
-    load_ms: float,
+    load_ms: tuple[float, float],
     runs: int,
     build_s: float | None = None,
 ) -> None:
@@ -234,7 +238,8 @@ def write_results(
         )
     lines += [
         "",
-        f"Loading the installed course (cached, in-process median of 21): **{load_ms:.1f} ms** (target < 10 ms).",
+        f"Loading the installed course (cached, in-process median of 21): **{load_ms[0]:.1f} ms** wall, "
+        f"{load_ms[1]:.1f} ms CPU (target < 10 ms).",
         "",
     ]
     if scale_rows:
