@@ -290,6 +290,13 @@ def write_results(
         "answers (`grading.lint`: every near miss of every typed answer graded). For the shipped course that is "
         "about 0.5 G instructions of parsing and 0.8 G of linting (the floor: 0.76 G); the lint grades a near "
         "miss against the course's terms only when it is one slip from an accepted answer.",
+        "- At scale, the free-text `explain` and `search` miss their targets (at most 1.10× the small course's), "
+        "though the query itself costs about the same (the index is read row by row): every command reads and has"
+        "hes all the course's files for the cache key (4 MB for 10,000 questions, ~15 ms CPU on this machine), an"
+        "d `explain` loads the whole course from its cache (~25 ms: JSON of 10,000 questions, built into the mode"
+        "l), because the topic it shows and the topics it ranks come from the course. Meeting them needs a cache "
+        "key that does not read every file (file sizes and times, say, which the cache has so far refused as poss"
+        "ibly stale) and an `explain` that reads only the topics it needs.",
         "- At scale, `il6 stats` reads per-day totals that triggers keep up to date and aggregates the "
         "10,000 cards in SQL; the million-row log is never scanned. The quiz selects due cards through "
         "the index on `due`.",
