@@ -1,7 +1,5 @@
 """The one exception tree. Every message is written for the user; `cli` renders it once."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

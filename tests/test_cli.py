@@ -58,6 +58,41 @@ def test_top_level_help_lists_every_command(runner: CliRunner) -> None:
         assert command in out
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("explain", "--help"),
+        ("explain", *FIX, "trans", "signalling"),
+        ("topics", *FIX, "--plain"),
+        ("export", "--help"),
+        ("progress", "--help"),
+        ("validate", "--bogus"),
+        ("explan", "gp130"),
+        ("--help",),
+        ("--version",),
+        (),
+    ],
+)
+def test_a_run_builds_only_the_command_it_names_and_shows_the_same(runner: CliRunner, args: tuple[str, ...]) -> None:
+    """`il6 CMD` builds only CMD's options (speed); what a user sees is the whole app's, help and errors too."""
+    from il6cli.cli import only_the_command_named
+
+    narrowed = only_the_command_named(app, list(args))
+    whole = runner.invoke(app, list(args))
+    seen = runner.invoke(narrowed, list(args))
+    assert (seen.exit_code, seen.stdout, seen.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    named = [c.callback.__name__ for c in narrowed.registered_commands] + [g.name for g in narrowed.registered_groups]
+    known = args and args[0] in ("explain", "topics", "export", "progress", "validate")
+    assert named == ([args[0]] if known else named) and (len(named) == 1) is bool(known)
+
+
+def test_shell_completion_gets_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from il6cli.cli import only_the_command_named
+
+    monkeypatch.setenv("_IL6_COMPLETE", "complete_bash")
+    assert only_the_command_named(app, ["explain", "gp"]) is app
+
+
 def test_explain_prints_topic_related_and_references(runner: CliRunner) -> None:
     code, out, err = run(runner, "explain", *FIX, "trans", "signalling")
     assert (code, err) == (0, "")

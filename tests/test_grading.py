@@ -390,6 +390,63 @@ def test_every_near_miss_of_every_shipped_answer_is_wrong() -> None:
     assert checked > 150
 
 
+def _answers_and_slips(limit: int = 400) -> list[tuple[Question, str]]:
+    """Typed answers of the shipped course with their near misses and one-letter slips (dropped, doubled,
+    swapped, a Greek letter put in): what `lint` and a student give the grader."""
+    found = []
+    for q in SHIPPED.questions:
+        if not isinstance(q.answer, str) or q.type not in (QuestionType.TYPED, QuestionType.CLOZE):
+            continue
+        for answer in (q.answer, *q.accepted):
+            middle = len(answer) // 2
+            slips = [answer[:middle] + answer[middle + 1 :], answer[:middle] + answer[middle] + answer[middle:]]
+            slips += [answer[: middle - 1] + answer[middle] + answer[middle - 1] + answer[middle + 1 :], answer + "β"]
+            found += [(q, text) for text in [answer, *(m.text for m in near_misses(answer)), *slips]]
+    return found[:limit]
+
+
+def test_accepted_as_is_the_verdict_of_grade() -> None:
+    """`lint` asks `accepted_as`, which skips the course's terms for an answer no accepted one is near: the same
+    verdict and the same accepted answer as `grade`, for right answers, near misses and slips."""
+    grader = Grader(SHIPPED)
+    verdicts = []
+    for q, text in _answers_and_slips():
+        graded = grader.grade(q, text)
+        assert grader.accepted_as(q, text) == (graded.matched if graded.correct else None), (q.id, text)
+        verdicts.append(graded.correct)
+    assert any(verdicts) and not all(verdicts)
+
+
+@pytest.mark.parametrize("slips", [0, 1])
+def test_the_candidate_terms_hold_every_term_an_answer_matches(slips: int) -> None:
+    """The grader checks an answer only against the terms `candidates` picks (by numbers, units and length):
+    every term of the course that it matches is among them, in course order."""
+    from il6cli.course.grading import matches, units
+
+    grader = Grader(SHIPPED)
+    every = [term for bucket in grader.terms().values() for term in bucket]
+    found = 0
+    for _, text in _answers_and_slips():
+        read = units(text)
+        matching = [term for term in every if matches(term.units, read, slips)]
+        picked = grader.candidates(read, slips)
+        assert [term for term in picked if matches(term.units, read, slips)] == [t for t in every if t in matching]
+        found += len(matching)
+    assert found > 100
+
+
+def test_text_that_no_spelling_rule_changes_reads_the_same_either_way() -> None:
+    from il6cli.course.grading import units
+    from il6cli.course.normalize import may_fold
+
+    texts = [text for _, text in _answers_and_slips()] + ["Tumour", "haem", "oedema", "randomised", "Signalling"]
+    assert any(may_fold(text) for text in texts) and not all(may_fold(text) for text in texts)
+    for text in texts:
+        if not may_fold(text):
+            assert units(text, spelling=False) == units(text), text
+    assert units("Tumour", spelling=False) != units("Tumour")
+
+
 def test_lint_finds_a_decimal_that_repeats_an_answer() -> None:
     q = question("2 mg/L", "2", "2.0 mg/L")
     [warning] = lint(course(q))

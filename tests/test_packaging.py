@@ -24,6 +24,7 @@ def modules_loaded_by(*args: str) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
+        stdin=subprocess.DEVNULL,  # a quiz reads the end of its input at the first question
         text=True,
         check=True,
         env={**os.environ, "IL6_CONTENT": str(FIXTURE_COURSE)},
@@ -62,6 +63,14 @@ def test_only_optimize_loads_the_optimiser(args: tuple[str, ...]) -> None:
     assert "il6cli.progress.store" in loaded  # the probe really opened the store
     assert not OPTIMISER & loaded
     assert modules_loaded_by("optimize") >= OPTIMISER  # it refuses an empty log, after loading fsrs-rs to fit
+
+
+def test_the_quiz_shows_its_first_question_without_the_grader() -> None:
+    """The grader (and rich's Panel) load at the first typed answer (or revealed one), not before the first
+    question: bench/run.py times the quiz to its first question."""
+    loaded = modules_loaded_by("quiz", "--seed", "1")
+    assert "il6cli.progress.session" in loaded  # the probe really started a session
+    assert not {"il6cli.course.grading", "rich.panel"} & loaded
 
 
 @pytest.mark.slow

@@ -257,13 +257,28 @@ def test_control_characters_in_content_are_content_problems_and_never_printed(co
         assert not any(character in out + err for character in "\x1b\x07\u009b"), (args, out, err)
 
 
-def test_a_planted_cache_with_control_characters_is_rebuilt(course_dir: Path, home: Path) -> None:
+@pytest.mark.parametrize(
+    "planted",
+    [b"\\u001b[2J", b"\\r", b"\\b", b"\\f", b"\\u009b2J", b"\x7f", b"\xc2\x9b2J", b"\\\\\\u001b[2J"],
+    ids=["escaped ESC", "escaped CR", "escaped BS", "escaped FF", "escaped C1", "raw DEL", "raw C1", "ESC after \\\\"],
+)
+def test_a_planted_cache_with_control_characters_is_rebuilt(course_dir: Path, home: Path, planted: bytes) -> None:
     from il6cli.course.load import load_course
 
     load_course(course_dir)
     (slot,) = (home / "cache").glob("course-*.json")
-    slot.write_bytes(slot.read_bytes().replace(b"Basics of the demo subject", b"Basics\\u001b[2J", 1))
+    slot.write_bytes(slot.read_bytes().replace(b"Basics of the demo subject", b"Basics" + planted, 1))
     assert load_course(course_dir).sections[0].title == "Basics of the demo subject"
+
+
+def test_a_literal_backslash_before_r_in_the_cache_is_no_control(course_dir: Path, home: Path) -> None:
+    """`\\\\r` in the JSON is a backslash and an r, which content may hold: the cache is used as it is."""
+    from il6cli.course.load import load_course
+
+    load_course(course_dir)
+    (slot,) = (home / "cache").glob("course-*.json")
+    slot.write_bytes(slot.read_bytes().replace(b"Basics of the demo subject", b"Basics \\\\r", 1))
+    assert load_course(course_dir).sections[0].title == "Basics \\r"
 
 
 def test_a_typed_answer_is_stored_without_control_characters(home: Path) -> None:

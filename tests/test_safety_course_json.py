@@ -62,6 +62,24 @@ def test_another_key_is_a_miss(shipped: Course) -> None:
         loads(dumps(shipped, KEY), "another key")
 
 
+def test_reading_leaves_the_garbage_collector_as_it_found_it(shipped: Course) -> None:
+    """`loads` pauses the cyclic collector while it builds the course (speed), and only while."""
+    import gc
+
+    blob = dumps(shipped, KEY)
+    assert gc.isenabled()
+    assert loads(blob, KEY) == shipped and gc.isenabled()
+    with pytest.raises(CourseDataError):
+        loads(blob[:-10], KEY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loads(blob, KEY)
+        assert not gc.isenabled()  # a caller that had paused it finds it paused
+    finally:
+        gc.enable()
+
+
 def test_a_lone_surrogate_survives() -> None:
     course = _course(prompt="caf\udce9?")
     assert loads(dumps(course, KEY), KEY) == course

@@ -26,6 +26,8 @@ from .app import (
 EXPLAIN_PASSAGES = 5  # below a topic, or alone: enough to answer, few enough to read
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..course.model import Course, Section, Topic
     from ..progress.pretest import Tried
 
@@ -228,7 +230,7 @@ def search(
             raise typer.Exit(EXIT_ERROR)
 
 
-def _nothing_found(query: str, suggestions: list[Topic]) -> NoReturn:
+def _nothing_found(query: str, suggestions: Sequence[Topic]) -> NoReturn:
     from ..ui.views import one_line
 
     sys.stderr.write(f"Nothing in the course matches {one_line(query)!r}.\n")

@@ -6,9 +6,8 @@ one, either as typed or without its question words ("what is IL-6"). A query tha
 longer name ("inflammation" of "inflammation of aging") does not name it: it is answered from the whole course.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from .fulltext import Ranking, Results, SearchIndex
 from .model import Course, Topic
@@ -22,15 +21,14 @@ SEE_ALSO_SHARE = 0.4  # other topics scoring at least this share of the best top
 SEE_ALSO_MAX = 5
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):  # not a frozen dataclass, which costs three times as much to define
     query: str
     results: Results  # the ranked passages (empty when nothing in the course matches)
     topic: Topic | None = None  # the topic to show: named by the query, or the one that best fits it
     named: bool = False  # the query named `topic` (today's `il6 explain TOPIC`)
     corrected_from: str | None = None  # the query, when it named a topic through a forgiven typo
-    see_also: list[Topic] = field(default_factory=list)
-    suggestions: list[Topic] = field(default_factory=list)  # only when nothing matched
+    see_also: Sequence[Topic] = ()
+    suggestions: Sequence[Topic] = ()  # only when nothing matched
 
     @property
     def found(self) -> bool:

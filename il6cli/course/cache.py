@@ -27,7 +27,10 @@ from .model import Course
 # backslashes (an even number is a literal backslash), DEL and C1 raw in UTF-8, or C1 as \u008X/\u009X in the
 # ASCII fallback.
 _CONTROLS = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00[0189]|[rbf])|\x7f|\xc2[\x80-\x9f]")
-_MAYBE_CONTROLS = re.compile(rb"\\(?:u00[0189]|[rbf])|\x7f|\xc2[\x80-\x9f]")  # may be a literal backslash
+# The quick scan, in parts that each start with a literal byte, which the regex engine skips to (one pattern
+# with alternatives is tried at every byte: 2 ms for the shipped course's 400 KB, against 0.4 ms).
+_MAYBE_ESCAPED = re.compile(rb"\\(?:u00[0189]|[rbf])")  # may be a literal backslash before the letters
+_MAYBE_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def content_key(files: dict[Path, bytes]) -> str:
@@ -55,12 +58,16 @@ def load(directory: Path, key: str) -> Course | None:
     try:
         blob = _slot(directory).read_bytes()
         # Parsed content never holds controls (the validator refuses them): these were planted. The quick scan
-        # first (0.03 ms; the exact one, which tells an escape from a literal backslash, takes 40 ms).
-        if _MAYBE_CONTROLS.search(blob) and _CONTROLS.search(blob):
+        # first (0.4 ms; the exact one, which tells an escape from a literal backslash, takes 40 ms).
+        if _maybe_controls(blob) and _CONTROLS.search(blob):
             return None
         return loads(blob, key)
     except (OSError, CourseDataError):  # a missing, truncated, foreign or stale cache is simply a miss
         return None
+
+
+def _maybe_controls(blob: bytes) -> bool:
+    return b"\x7f" in blob or bool(_MAYBE_ESCAPED.search(blob)) or bool(_MAYBE_C1.search(blob))
 
 
 def save(directory: Path, key: str, course: Course) -> None:

@@ -1,8 +1,6 @@
 """Dated claims: items whose statement can go out of date (a trial's status, an approval, a guideline) carry
 `as_of`, the date they were last checked; `il6 validate --stale DAYS` lists those checked too long ago."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import NamedTuple
 

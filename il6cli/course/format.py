@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import QuestionType
 
@@ -25,9 +24,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 MAX_DIAGRAM_WIDTH = 76
 
 
-@dataclass(frozen=True)
-class Field:
-    """How one field of a content file is checked: its kind, whether required, and nested fields."""
+class Field(NamedTuple):
+    """How one field of a content file is checked: its kind, whether required, and nested fields. (A NamedTuple:
+    a frozen dataclass costs every command's start three times as much to define.)"""
 
     kind: str  # text | slug | int | bool | text_list | slug_list | any | object_list | object_map
     required: bool = True

@@ -5,8 +5,6 @@ line before the first item (if any) is its lead-in ("Processes include:"); a par
 table, kept as written. Inline marks (bold, italics, code) are left to each renderer.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -7,8 +7,6 @@ with it: a topic's title, or the prompt a question explanation explains. Its `co
 a topic's aliases. A passage is found by the names it is about as well as by its words.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

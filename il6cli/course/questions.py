@@ -4,8 +4,6 @@ Adding a type means a line in `KINDS` (and its renderers: the quiz UI asks by `K
 `Kind.anki_note` and `Kind.handout_note`); the validator, the JSON Schema and the exports follow from it.
 """
 
-from __future__ import annotations
-
 import re
 from enum import Enum
 from typing import Any, NamedTuple

@@ -5,12 +5,9 @@ Everything is compared in `text.normalize`'s form, so "Trans signalling", "trans
 "TRANSSIGNALING" are one key.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from ..errors import NotFoundError
 from .model import Course, Section, Topic
@@ -78,13 +75,13 @@ def topic_keys(topic: Topic) -> set[str]:
     return {key for key in map(normalize, names) if key}
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """The outcome: one topic, several candidates to choose from, or none with suggestions."""
+class Lookup(NamedTuple):
+    """The outcome: one topic, several candidates to choose from, or none with suggestions. (A NamedTuple: a frozen
+    dataclass costs three times as much to define, at the start of every command that finds a topic.)"""
 
     topic: Topic | None = None
-    candidates: list[Topic] = field(default_factory=list)
-    suggestions: list[Topic] = field(default_factory=list)
+    candidates: Sequence[Topic] = ()
+    suggestions: Sequence[Topic] = ()
     corrected_from: str | None = None  # set when a typo was forgiven
 
 

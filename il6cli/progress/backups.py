@@ -23,8 +23,6 @@ when the API fails on a damaged database after all.
 Backups are ordered by the time in their names, which comes from the `now` the caller passes.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import re

@@ -4,8 +4,6 @@ A flag on `il6 quiz` overrides a setting for that run only; `il6 config NAME VAL
 hour has no flag: the study days already stored follow it (`rollover.change_rollover`), so it changes only for good.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import NamedTuple
 

@@ -1,8 +1,6 @@
 """The FSRS parameters in use: the defaults, or those `il6 optimize` fitted to the learner's log, kept in the store's
 settings with the time they were fitted and how many reviews they were fitted to. No fsrs import: stats reads this."""
 
-from __future__ import annotations
-
 import json
 import math
 from datetime import datetime

@@ -1,7 +1,5 @@
 """The rows of the progress database as values: a card (the FSRS state of one question) and a review."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -17,8 +17,6 @@ is what that grade then does, and each passing grade lands at least a day later 
 rule).
 """
 
-from __future__ import annotations
-
 import json
 import random
 import zlib

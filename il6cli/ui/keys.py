@@ -5,8 +5,6 @@ from here, and README's key table is checked against `KEY_TABLE`, so a new key (
 one place and cannot clash with another at the same prompt.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 UNDO = "u"  # at any answer prompt (once there is an answer to undo), and in the menu after an answer

@@ -10,14 +10,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
-from rich.panel import Panel
 from rich.text import Text
 
-from ..course.grading import Grader
 from ..course.model import Question
 from ..course.questions import BLANK, KINDS, Asking, kind_of
 from ..progress.days import parse_iso
@@ -28,6 +26,9 @@ from ..safe_text import clean
 from . import keys
 from .prompts import Choice, Prompter, optional_text
 from .prose import prose
+
+if TYPE_CHECKING:
+    from ..course.grading import Grader
 
 
 class Control(Enum):
@@ -257,7 +258,17 @@ class QuizRunner:
             if interactive
             else PlainAnswers(prompter, console, self.flag_previous)
         )
-        self.grader = Grader(session.course)  # knows the course's terms: another molecule is never "a typo"
+        self._grader: Grader | None = None
+
+    @property
+    def grader(self) -> Grader:
+        """Knows the course's terms: another molecule is never "a typo". Built at the first typed answer, not
+        before the first question is shown."""
+        if self._grader is None:
+            from ..course.grading import Grader
+
+            self._grader = Grader(self.session.course)
+        return self._grader
 
     def run(self) -> Summary:
         started = self.clock()
@@ -412,6 +423,8 @@ class QuizRunner:
         sure = self.answers.confidence(given=False) if self.confidence else None  # before the reveal
         if isinstance(sure, Control):
             return sure
+        from rich.panel import Panel
+
         self.console.print(Panel(prose(str(question.answer)), title="Answer", title_align="left", border_style="cyan"))
         shown_at = self.clock()
         if self.hint_used:
