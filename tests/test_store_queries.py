@@ -73,7 +73,7 @@ def test_a_walk_starts_where_the_learner_was_else_at_the_first_unread_section_el
 # --- store: what reset would forget, and what it forgets ------------------------------------------------------
 
 
-def _three_reviews_two_cards_one_section(store: Store) -> None:
+def _three_reviews_two_cards_two_sections_read(store: Store) -> None:
     record_review(store, review("q1"), card("q1"))
     record_review(store, review("q1", at=NOW + timedelta(minutes=5)), card("q1", reps=2))
     record_review(store, review("s1", "signaling"), card("s1", "signaling"))
@@ -83,16 +83,18 @@ def _three_reviews_two_cards_one_section(store: Store) -> None:
 
 def test_progress_in_counts_reviews_cards_and_sections_read_of_the_sections_named(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
-        _three_reviews_two_cards_one_section(store)
+        _three_reviews_two_cards_two_sections_read(store)
         assert store.progress_in(None) == (3, 2, 2)
         assert store.progress_in(["basics"]) == (2, 1, 1)
         assert store.progress_in(["basics", "signaling"]) == (3, 2, 2)
         assert store.progress_in(["signaling", "nothing-here"]) == (1, 1, 1)
+        store.mark_read("a-third-section", NOW)
+        assert store.progress_in(None) == (3, 2, 3)
 
 
 def test_reset_of_everything_forgets_the_position_too_and_the_daily_counts(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
-        _three_reviews_two_cards_one_section(store)
+        _three_reviews_two_cards_two_sections_read(store)
         store.set_setting("retention", "0.85")
         assert store.reset(None) == 3
         assert store.progress_in(None) == (0, 0, 0)
@@ -103,11 +105,19 @@ def test_reset_of_everything_forgets_the_position_too_and_the_daily_counts(tmp_p
 
 def test_reset_of_some_sections_keeps_the_others_and_the_position(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
-        _three_reviews_two_cards_one_section(store)
+        _three_reviews_two_cards_two_sections_read(store)
         assert store.reset(["basics"]) == 2
         assert store.progress_in(None) == (1, 1, 1)
         assert store.card("s1") is not None and store.card("q1") is None
         assert store.position() == "signaling"
+
+
+def test_reset_of_several_sections_forgets_each_of_them(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        _three_reviews_two_cards_two_sections_read(store)
+        store.mark_read("a-third-section", NOW)
+        assert store.reset(["basics", "signaling"]) == 3
+        assert store.progress_in(None) == (0, 0, 1)
 
 
 def test_deleting_a_setting_removes_only_that_one(tmp_path: Path) -> None:

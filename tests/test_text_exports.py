@@ -1,4 +1,5 @@
-"""The Markdown handout of the fixture course, whole: every part a reader sees, in its place and its words.
+"""The text exports of the fixture course: the Markdown handout whole (every part a reader sees, in its place and
+its words), and the CSV of one section.
 
 The shipped-course tests (test_export.py) check the handout's shape on real content; this one pins the exact text
 of a small course that has every part (objectives, a two-paragraph summary, facts citing one and two references,
@@ -6,6 +7,9 @@ a diagram, topics, each question type, accepted answers), so a changed heading, 
 """
 
 from __future__ import annotations
+
+import csv
+import io
 
 from typer.testing import CliRunner
 
@@ -142,3 +146,10 @@ def test_a_handout_of_one_section_lists_and_numbers_only_that_one(runner: CliRun
         "# The course\n\n## Contents\n\n2. [Signaling in the demo](#2-signaling-in-the-demo)\n\nQuestions and answers"
     )
     assert "## 1." not in result.stdout and "### 1." not in result.stdout
+
+
+def test_the_csv_of_one_section_has_a_row_for_each_of_its_questions_only(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["export", "csv", "-o", "-", "-s", "basics", "--content", str(FIXTURE_COURSE)])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [(row["id"], row["section"]) for row in rows] == [(f"basics-0{n}", "basics") for n in range(1, 5)]
