@@ -106,6 +106,9 @@ def test_each_kind_of_question_fills_its_note_types_fields() -> None:
         ("- one\n- two", "<ul><li>one</li><li>two</li></ul>"),
         ("Intro:\n- one\n- two", "<p>Intro:</p><ul><li>one</li><li>two</li></ul>"),
         ("a < b & c", "a &lt; b &amp; c"),
+        ('Quotes stay "as written".', 'Quotes stay "as written".'),
+        ("| a | b |\n| *1* | 2 |", "<p>| a | b |<br>| <i>1</i> | 2 |</p>"),
+        ("Before.\n\n| a |", "<p>Before.</p><p>| a |</p>"),
         ("2 * 3 * 4 and snake_case_*name*", "2 * 3 * 4 and snake_case_*name*"),
     ],
 )

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from il6cli.cli import app
+from il6cli.course.load import load_course
+from il6cli.export import anki
 
 from .conftest import FIXTURE_COURSE
 
@@ -153,3 +156,32 @@ def test_the_csv_of_one_section_has_a_row_for_each_of_its_questions_only(runner:
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert [(row["id"], row["section"]) for row in rows] == [(f"basics-0{n}", "basics") for n in range(1, 5)]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_lists_of_two_are_joined_and_the_last_letter_of_the_handout_is_kept(
+    runner: CliRunner, course_dir: Path
+) -> None:
+    """Two objectives, two other accepted answers, and an explanation ending in a letter the handout's final
+    newline handling must not eat."""
+    basics, signaling = course_dir / "01-basics.yaml", course_dir / "02-signaling.yaml"
+    edit(basics, "  - Name the two demo receptors.\n", "  - Name the two demo receptors.\n  - Say which one signals.\n")
+    edit(basics, "    accept: [BC]", "    accept: [BC, the b chain]")
+    edit(
+        signaling, "    explanation: Tocilizumab blocks the receptor.", "    explanation: Tocilizumab blocks receptor X"
+    )
+    result = runner.invoke(app, ["export", "markdown", "-o", "-", "--content", str(course_dir)])
+    assert result.exit_code == 0
+    assert "- Name the two demo receptors.\n- Say which one signals.\n" in result.stdout
+    assert "**1.3** beta chain (also accepted: BC, the b chain) — The beta chain carries the signal." in result.stdout
+    assert result.stdout.endswith("**2.3** tocilizumab — Tocilizumab blocks receptor X\n")
+    package, _ = anki.build(load_course(course_dir, use_cache=False))
+    assert package.decks[1].description == (
+        "<p>By the end of this section you can:</p><ul><li>Name the two demo receptors.</li>"
+        "<li>Say which one signals.</li></ul>"
+    )
