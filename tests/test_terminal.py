@@ -179,6 +179,7 @@ def test_a_right_answer_can_be_marked_easy_or_hard(home: Path, key: str) -> None
     choose(child, key)
     if key == "h":  # Hard keeps a new card in its learning steps: asked again within this session
         child.expect("again \\(learning step\\)")
+        child.expect(re.escape("\x1b[?7h"))  # its prompt drawn: a Ctrl-C before that could go unseen by it
         child.sendintr()
     child.expect("Session over")
     assert finish(child) == 0
