@@ -17,6 +17,7 @@ from .records import (
     CardRow,
     ReviewRow,
     card_values,
+    review_from_row,
     review_values,
 )
 
@@ -132,25 +133,8 @@ class CardQueries(Database):
                            {card_before}, state_before, day, overruled, form, hint_used, pretest, confidence
                     FROM reviews ORDER BY reviewed_at, id"""
             )
-            for q, s, r, c, a, t, d, cr, b, sb, day, over, form, hint, pre, sure in rows:
-                yield ReviewRow(
-                    q,
-                    s,
-                    r,
-                    None if c is None else bool(c),
-                    a,
-                    t,
-                    d,
-                    bool(cr),
-                    b,
-                    sb,
-                    day,
-                    bool(over),
-                    form,
-                    bool(hint),
-                    bool(pre),
-                    None if sure is None else bool(sure),
-                )
+            for row in rows:
+                yield review_from_row(row)
 
     def review_times(self, question_id: str) -> list[tuple[str, int, bool]]:
         """(reviewed at, rating, cram) of one question's reviews, oldest first (an indexed lookup)."""

@@ -1,6 +1,6 @@
 """The rows of the progress database as values: a card (the FSRS state of one question) and a review."""
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class CardRow(NamedTuple):
@@ -63,6 +63,15 @@ REVIEW_INSERT = """INSERT INTO reviews (question_id, section_id, rating, correct
                                         duration_ms, cram, card_before, state_before, day, overruled,
                                         form, hint_used, pretest, confidence)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def review_from_row(row: tuple[Any, ...]) -> ReviewRow:
+    """A review as read from SQL, its columns in REVIEW_INSERT's order (integers back to booleans)."""
+    q, s, r, c, a, at, ms, cram, before, state, day, over, form, hint, pre, sure = row
+    return ReviewRow(
+        q, s, r, None if c is None else bool(c), a, at, ms, bool(cram), before, state, day, bool(over),
+        form, bool(hint), bool(pre), None if sure is None else bool(sure),
+    )  # fmt: skip
 
 
 def review_values(review: ReviewRow) -> tuple[object, ...]:

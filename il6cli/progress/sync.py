@@ -38,6 +38,7 @@ from . import json_stream
 from .database import translated
 from .days import iso, study_day_of
 from .rebuild import replayed_card
+from .records import review_from_row
 from .store import CardRow, ReviewRow, Store
 
 FORMAT = "il6-progress"
@@ -191,27 +192,7 @@ class Progress:
     def reviews(self) -> list[ReviewRow]:
         """The reviews staged, in file order (for a small file: tests, tools)."""
         rows = self.stage.execute(f"SELECT {_STAGE_COLUMNS} FROM reviews ORDER BY rowid")
-        return [
-            ReviewRow(
-                q,
-                s,
-                r,
-                None if c is None else bool(c),
-                a,
-                at,
-                ms,
-                bool(cram),
-                None,
-                sb,
-                day,
-                bool(over),
-                form,
-                bool(hint),
-                bool(pre),
-                None if sure is None else bool(sure),
-            )
-            for q, s, r, c, a, at, ms, cram, _, sb, day, over, form, hint, pre, sure in rows
-        ]
+        return [review_from_row(row) for row in rows]
 
 
 def read_file(path: Path, now: datetime | None = None, on_read: Callable[[int], None] | None = None) -> Progress:
